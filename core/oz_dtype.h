@@ -15,6 +15,8 @@ extern "C" {
 size_t oz_dtype_size(int dtype);           /* bytes per element; 0 for an invalid dtype */
 const char *oz_dtype_name(int dtype);      /* "float32", "int64", ... ; "invalid" otherwise */
 bool oz_dtype_is_valid(int dtype);
+/* PyTorch's C++ ScalarType name used in its error messages: "Float", "Long", "Bool", ... */
+const char *oz_dtype_scalar_type_name(int dtype);
 bool oz_dtype_is_floating(int dtype);      /* float16/bfloat16/float32/float64 */
 bool oz_dtype_is_integral(int dtype, bool include_bool);
 

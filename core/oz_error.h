@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-#define OZ_ERROR_MSG_MAX 2048
+#define OZ_ERROR_MSG_MAX 9216
 
 /* Records (code, printf-formatted message) as this thread's last error and returns code. */
 int oz_set_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

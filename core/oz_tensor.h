@@ -93,6 +93,15 @@ int oz_read_element(const oz_tensor *t, int64_t index, double *as_double, int64_
  * but got 5)" otherwise. */
 int oz_wrap_dim(int64_t dim, int ndim);
 
+/* Gives t the shape (contiguous strides), reallocating its storage when it is too small: what
+ * torch does to an out= tensor of the wrong shape. Views of the old storage keep the old memory. */
+int oz_resize_(oz_tensor *t, int ndim, const int64_t *shape);
+/* An uninitialised tensor of `shape` laid out like `like` (same dim order of strides) when like
+ * has that shape and is dense and non-overlapping, else contiguous: torch's preserve_format. */
+oz_tensor *oz_empty_like_layout(const oz_tensor *like, int ndim, const int64_t *shape, int dtype,
+                                oz_device device);
+oz_device oz_tensor_device(const oz_tensor *t);
+
 /* ---- views (share storage) ---- */
 oz_tensor *oz_alias(const oz_tensor *t); /* same geometry, new tensor struct */
 oz_tensor *oz_as_strided(const oz_tensor *t, int ndim, const int64_t *shape,

@@ -61,6 +61,9 @@ const oz_host_api *oz_host_api_table(void);
 void *oz_device_alloc(oz_device_type type, int index, size_t nbytes);
 void oz_device_free(oz_device_type type, int index, void *ptr);
 int oz_device_count(oz_device_type type);
+/* Raw copy between host memory and a device's memory (or within a device). */
+int oz_device_copy(oz_device_type type, int index, void *dst, const void *src, size_t nbytes,
+                   oz_copy_kind kind);
 
 #ifdef __cplusplus
 }

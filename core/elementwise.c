@@ -1,0 +1,133 @@
+/* elementwise.c - arithmetic and comparison front-ends: PyTorch's result type, broadcasting,
+ * output layout and out=/in-place rules, then one dispatched kernel call. */
+#include <math.h>
+
+#include "core/op_support.h"
+
+/* Runs an elementwise `op` over a (and b, if not NULL) computed in `compute_dtype`, producing
+ * `result_dtype`, into out when given. */
+static oz_tensor *elementwise(int op, const oz_tensor *a, const oz_tensor *b, int compute_dtype,
+                              int result_dtype, const oz_scalar *alpha, oz_tensor *out) {
+  const oz_tensor *operands[2] = {a, b};
+  oz_device device;
+  if (oz_common_device(operands, 2, &device) != OZ_OK) return NULL;
+  int ndim = a->ndim;
+  int64_t shape[OZ_MAX_DIMS];
+  memcpy(shape, a->shape, sizeof shape);
+  if (b && oz_broadcast_shapes(a->ndim, a->shape, b->ndim, b->shape, &ndim, shape) != OZ_OK)
+    return NULL;
+
+  oz_tensor *result;
+  if (out) {
+    if (oz_check_out(out, out == a || out == b, ndim, shape, result_dtype, device) != OZ_OK)
+      return NULL;
+  }
+  if (out && out->dtype == result_dtype) {
+    oz_tensor_incref(out);
+    result = out;
+  } else {
+    /* The output follows the layout of a full-size operand (torch's TensorIterator). */
+    const oz_tensor *like = (a->ndim == ndim) ? a : b;
+    result = oz_empty_like_layout(like, ndim, shape, result_dtype, device);
+    if (!result) return NULL;
+  }
+
+  oz_tensor *ins[2] = {NULL, NULL}, *expanded[2] = {NULL, NULL};
+  oz_call call = oz_call_make(op);
+  bool ok = true;
+  for (int i = 0; i < 2 && ok; i++) {
+    if (!operands[i]) continue;
+    ins[i] = oz_operand_as(operands[i], compute_dtype, device);
+    expanded[i] = ins[i] ? oz_expand(ins[i], ndim, shape) : NULL;
+    ok = expanded[i] != NULL;
+    if (ok) oz_call_in(&call, expanded[i]);
+  }
+  if (ok) {
+    oz_call_out(&call, result);
+    if (alpha) oz_call_scalar(&call, *alpha);
+    ok = oz_dispatch_call(&call) == OZ_OK;
+  }
+  for (int i = 0; i < 2; i++) oz_tensor_decref(ins[i]), oz_tensor_decref(expanded[i]);
+  if (!ok) {
+    oz_tensor_decref(result);
+    return NULL;
+  }
+  return oz_finish_out(result, out);
+}
+
+static int binary_result_type(const oz_tensor *a, const oz_tensor *b) {
+  oz_result_type_state s;
+  oz_result_type_init(&s);
+  oz_result_type_add(&s, a->dtype, oz_operand_priority(a));
+  if (b) oz_result_type_add(&s, b->dtype, oz_operand_priority(b));
+  return oz_result_type_get(&s);
+}
+
+/* alpha must fit the result's category, as torch checks. */
+static int check_alpha(int dtype, oz_scalar alpha, bool alpha_is_float) {
+  if (oz_dtype_is_integral(dtype, true) && alpha_is_float)
+    return oz_set_error(OZ_ERR_RUNTIME,
+                        "For integral input tensors, argument alpha must not be a floating point "
+                        "number.");
+  if (dtype == OZ_BOOL && alpha.i != 0 && alpha.i != 1)
+    return oz_set_error(OZ_ERR_RUNTIME, "Boolean alpha only supported for Boolean results.");
+  return OZ_OK;
+}
+
+/* An alpha that came from a Python float has a fractional part, or does not equal its integer
+ * copy; the Python layer passes floats with i = trunc(f). */
+static bool scalar_is_float(oz_scalar s) { return s.f != (double)s.i || isnan(s.f); }
+
+oz_tensor *oz_add(const oz_tensor *a, const oz_tensor *b, oz_scalar alpha, oz_tensor *out) {
+  int dt = binary_result_type(a, b);
+  if (check_alpha(dt, alpha, scalar_is_float(alpha)) != OZ_OK) return NULL;
+  return elementwise(OZ_OP_ADD, a, b, dt, dt, &alpha, out);
+}
+
+oz_tensor *oz_sub(const oz_tensor *a, const oz_tensor *b, oz_scalar alpha, oz_tensor *out) {
+  if (a->dtype == OZ_BOOL && b->dtype == OZ_BOOL) {
+    oz_set_error(OZ_ERR_RUNTIME,
+                 "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+                 "`^` or `logical_xor()` operator instead.");
+    return NULL;
+  }
+  if (a->dtype == OZ_BOOL || b->dtype == OZ_BOOL) {
+    oz_set_error(OZ_ERR_RUNTIME,
+                 "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                 "trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+    return NULL;
+  }
+  int dt = binary_result_type(a, b);
+  if (check_alpha(dt, alpha, scalar_is_float(alpha)) != OZ_OK) return NULL;
+  return elementwise(OZ_OP_SUB, a, b, dt, dt, &alpha, out);
+}
+
+oz_tensor *oz_mul(const oz_tensor *a, const oz_tensor *b, oz_tensor *out) {
+  int dt = binary_result_type(a, b);
+  return elementwise(OZ_OP_MUL, a, b, dt, dt, NULL, out);
+}
+
+oz_tensor *oz_div(const oz_tensor *a, const oz_tensor *b, oz_tensor *out) {
+  int dt = binary_result_type(a, b);
+  /* True division: integral and bool operands divide in the default float dtype. */
+  if (!oz_dtype_is_floating(dt)) dt = oz_default_dtype();
+  return elementwise(OZ_OP_DIV, a, b, dt, dt, NULL, out);
+}
+
+oz_tensor *oz_neg(const oz_tensor *a, oz_tensor *out) {
+  if (a->dtype == OZ_BOOL) {
+    oz_set_error(OZ_ERR_RUNTIME,
+                 "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                 "trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+    return NULL;
+  }
+  return elementwise(OZ_OP_NEG, a, NULL, a->dtype, a->dtype, NULL, out);
+}
+
+oz_tensor *oz_compare(int op, const oz_tensor *a, const oz_tensor *b, oz_tensor *out) {
+  if (op < OZ_OP_EQ || op > OZ_OP_GE) {
+    oz_set_error(OZ_ERR_RUNTIME, "oz_compare: %d is not a comparison op", op);
+    return NULL;
+  }
+  return elementwise(op, a, b, binary_result_type(a, b), OZ_BOOL, NULL, out);
+}
