@@ -1,4 +1,5 @@
 /* tensor.c - storage and tensor lifetime, geometry, and views (which share storage). */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,16 @@
 #include "dispatch/oz_dispatch.h"
 
 static int64_t live_tensors;
+
+/* memcpy of n dims that tolerates n == 0 with NULL pointers (0-d tensors). */
+static void copy_dims(int64_t *dst, const int64_t *src, int n) {
+  if (n > 0) memcpy(dst, src, sizeof(int64_t) * (size_t)n);
+}
+
+/* float -> int64 without undefined behaviour on nan/inf/huge values. */
+static int64_t saturate_i64(double x) {
+  return isnan(x) ? 0 : x >= 9.2e18 ? INT64_MAX : x <= -9.2e18 ? INT64_MIN : (int64_t)x;
+}
 int64_t oz_live_tensors(void) { return __atomic_load_n(&live_tensors, __ATOMIC_RELAXED); }
 
 /* Formats a shape as "[2, 3]" into buf (for error messages). */
@@ -139,8 +150,8 @@ oz_tensor *oz_tensor_over(oz_storage *storage, int64_t offset, int dtype, int nd
   t->offset = offset;
   t->dtype = dtype;
   t->ndim = ndim;
-  memcpy(t->shape, shape, sizeof(int64_t) * (size_t)ndim);
-  memcpy(t->strides, strides, sizeof(int64_t) * (size_t)ndim);
+  copy_dims(t->shape, shape, ndim);
+  copy_dims(t->strides, strides, ndim);
   return t;
 }
 
@@ -150,18 +161,15 @@ oz_tensor *oz_empty(int ndim, const int64_t *shape, int dtype, oz_device device)
     oz_set_error(OZ_ERR_TYPE, "invalid dtype %d", dtype);
     return NULL;
   }
-  size_t es = oz_dtype_size(dtype);
-  uint64_t numel = 1;
-  for (int d = 0; d < ndim; d++) {
-    if (shape[d] != 0 && numel > UINT64_MAX / 16 / (uint64_t)shape[d]) {
+  uint64_t nbytes = oz_dtype_size(dtype);
+  for (int d = 0; d < ndim; d++)
+    if (__builtin_mul_overflow(nbytes, (uint64_t)shape[d], &nbytes)) {
       char buf[256];
       oz_set_error(OZ_ERR_NOMEM, "DefaultCPUAllocator: not enough memory: the size %s of %s "
                    "overflows", shape_str(buf, sizeof buf, ndim, shape), oz_dtype_name(dtype));
       return NULL;
     }
-    numel *= (uint64_t)shape[d];
-  }
-  oz_storage *s = oz_storage_new(numel * es, device);
+  oz_storage *s = oz_storage_new(nbytes, device);
   if (!s) return NULL;
   int64_t strides[OZ_MAX_DIMS];
   contiguous_strides(ndim, shape, strides);
@@ -173,8 +181,8 @@ oz_tensor *oz_empty(int ndim, const int64_t *shape, int dtype, oz_device device)
   t->storage = s;
   t->dtype = dtype;
   t->ndim = ndim;
-  memcpy(t->shape, shape, sizeof(int64_t) * (size_t)ndim);
-  memcpy(t->strides, strides, sizeof(int64_t) * (size_t)ndim);
+  copy_dims(t->shape, shape, ndim);
+  copy_dims(t->strides, strides, ndim);
   return t;
 }
 
@@ -207,8 +215,8 @@ oz_view oz_tensor_view(const oz_tensor *t) {
   v.ndim = t->ndim;
   v.device_type = t->storage->device.type;
   v.device_index = t->storage->device.index;
-  memcpy(v.shape, t->shape, sizeof(int64_t) * (size_t)t->ndim);
-  memcpy(v.strides, t->strides, sizeof(int64_t) * (size_t)t->ndim);
+  copy_dims(v.shape, t->shape, t->ndim);
+  copy_dims(v.strides, t->strides, t->ndim);
   return v;
 }
 
@@ -228,8 +236,8 @@ int oz_read_element(const oz_tensor *t, int64_t index, double *as_double, int64_
   double f = 0;
   int64_t i = 0;
   switch (t->dtype) {
-    case OZ_FLOAT32: { float x; memcpy(&x, p, 4); f = x; i = (int64_t)x; break; }
-    case OZ_FLOAT64: { double x; memcpy(&x, p, 8); f = x; i = (int64_t)x; break; }
+    case OZ_FLOAT32: { float x; memcpy(&x, p, 4); f = x; i = saturate_i64(x); break; }
+    case OZ_FLOAT64: { double x; memcpy(&x, p, 8); f = x; i = saturate_i64(x); break; }
     case OZ_INT64: { int64_t x; memcpy(&x, p, 8); i = x; f = (double)x; break; }
     case OZ_INT32: { int32_t x; memcpy(&x, p, 4); i = x; f = x; break; }
     case OZ_INT16: { int16_t x; memcpy(&x, p, 2); i = x; f = x; break; }
@@ -270,7 +278,7 @@ int oz_resize_(oz_tensor *t, int ndim, const int64_t *shape) {
     t->offset = 0;
   }
   t->ndim = ndim;
-  memcpy(t->shape, shape, sizeof(int64_t) * (size_t)ndim);
+  copy_dims(t->shape, shape, ndim);
   contiguous_strides(ndim, shape, t->strides);
   return OZ_OK;
 }
@@ -297,7 +305,7 @@ oz_tensor *oz_empty_like_layout(const oz_tensor *like, int ndim, const int64_t *
     expected *= shape[d];
   }
   oz_tensor *t = oz_empty(ndim, shape, dtype, device);
-  if (t) memcpy(t->strides, strides, sizeof(int64_t) * (size_t)ndim);
+  if (t) copy_dims(t->strides, strides, ndim);
   return t;
 }
 
