@@ -163,6 +163,8 @@ oz_tensor *oz_empty(int ndim, const int64_t *shape, int dtype, oz_device device)
   }
   uint64_t nbytes = oz_dtype_size(dtype);
   for (int d = 0; d < ndim; d++)
+    if (shape[d] == 0) nbytes = 0;
+  for (int d = 0; d < ndim && nbytes; d++)
     if (__builtin_mul_overflow(nbytes, (uint64_t)shape[d], &nbytes)) {
       char buf[256];
       oz_set_error(OZ_ERR_NOMEM, "DefaultCPUAllocator: not enough memory: the size %s of %s "
@@ -403,7 +405,8 @@ oz_tensor *oz_reshape(const oz_tensor *t, int ndim, const int64_t *shape) {
   if (infer_shape(oz_numel(t), ndim, shape, resolved) != OZ_OK) return NULL;
   if (view_strides(t->ndim, t->shape, t->strides, ndim, resolved, strides, oz_numel(t)))
     return oz_as_strided(t, ndim, resolved, strides, t->offset);
-  oz_tensor *c = oz_clone(t);
+  oz_tensor *c = oz_empty(t->ndim, t->shape, t->dtype, oz_tensor_device(t));
+  if (c && oz_copy_(c, t) != OZ_OK) oz_tensor_decref(c), c = NULL;
   if (!c) return NULL;
   oz_tensor *v = oz_view_shape(c, ndim, resolved);
   oz_tensor_decref(c);
@@ -496,8 +499,9 @@ oz_tensor *oz_select(const oz_tensor *t, int64_t dim, int64_t index) {
   if (d < 0) return NULL;
   int64_t size = t->shape[d];
   if (index < -size || index >= size) {
-    oz_set_error(OZ_ERR_INDEX, "index %lld is out of bounds for dimension %d with size %lld",
-                 (long long)index, d, (long long)size);
+    char buf[256];
+    oz_set_error(OZ_ERR_INDEX, "select(): index %lld out of range for tensor of size %s at "
+                 "dimension %d", (long long)index, shape_str(buf, sizeof buf, t->ndim, t->shape), d);
     return NULL;
   }
   if (index < 0) index += size;
