@@ -15,7 +15,6 @@
 #include "core/oz_error.h"
 #include "dispatch/registry_internal.h"
 
-#define REFERENCE_BACKEND "cpu_naive"
 #define DEFAULT_CPU_BACKEND "cpu_blas"
 #define REPORT_MAX 8192
 
@@ -116,6 +115,15 @@ static bool load_backend(const char *entry, const char *plugin_path, const char 
   return false;
 }
 
+/* Runs a plugin's init into a scratch descriptor (never registered): plugin init must be cheap
+ * and free of lasting side effects, so that this probe is harmless. */
+static int probe_init(void *handle) {
+  oz_backend_init_fn init;
+  *(void **)&init = dlsym(handle, OZ_BACKEND_ENTRY);
+  oz_backend_desc desc;
+  return oz_registry_init_backend(init, &desc);
+}
+
 /* Records every .so in the OZTORCH_PLUGIN_PATH folders that was not loaded, with the reason it
  * would not load, so the doctor can show plugins that are present but broken or unused. */
 static void probe_plugin_path(const char *plugin_path) {
@@ -144,6 +152,8 @@ static void probe_plugin_path(const char *plugin_path) {
         snprintf(why, sizeof why,
                  "found but not an OzTorch backend: it does not export the entry symbol '%s'",
                  OZ_BACKEND_ENTRY);
+      else if (probe_init(handle) != OZ_OK)
+        snprintf(why, sizeof why, "found but broken: %s", oz_last_error_message());
       else
         snprintf(why, sizeof why, "found, not requested (add its name to OZTORCH_BACKEND)");
       char name[256];

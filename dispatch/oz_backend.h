@@ -147,15 +147,22 @@ typedef struct oz_device_api {
   int (*synchronize)(void *backend_ctx, int device_index);
 } oz_device_api;
 
-/* What the core offers a plugin. */
+#if defined(__GNUC__)
+#define OZ_PRINTF_LIKE(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define OZ_PRINTF_LIKE(fmt, args)
+#endif
+
+/* What the core offers a plugin. Its first fields (versions, size, set_error) keep their places
+ * in every major version, so a plugin can always report an ABI mismatch. */
 typedef struct oz_host_api {
   uint32_t abi_major;
   uint32_t abi_minor;
   uint32_t size;
   /* Describe the failure of the current call; the kernel then returns `code`. printf-style. */
-  void (*set_error)(int code, const char *fmt, ...);
+  void (*set_error)(int code, const char *fmt, ...) OZ_PRINTF_LIKE(2, 3);
   /* level: 0 debug, 1 info, 2 warning. Shown when OZTORCH_LOG allows it. */
-  void (*log)(int level, const char *fmt, ...);
+  void (*log)(int level, const char *fmt, ...) OZ_PRINTF_LIKE(2, 3);
   /* 64-byte aligned host memory for scratch space; NULL on failure. */
   void *(*host_alloc)(size_t nbytes);
   void (*host_free)(void *ptr);

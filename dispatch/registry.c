@@ -130,10 +130,17 @@ int oz_registry_init_backend(oz_backend_init_fn init, oz_backend_desc *desc) {
   desc->size = sizeof *desc;
   oz_clear_error();
   int rc = init(&HOST_API, desc);
+  if (rc != 0 && desc->abi_major != 0 && desc->abi_major != OZ_ABI_MAJOR)
+    return oz_set_error(OZ_ERR_PLUGIN,
+                        "it was built for plugin ABI %u.%u but this OzTorch speaks ABI %d.%d "
+                        "(rebuild the plugin against this dispatch/oz_backend.h)",
+                        desc->abi_major, desc->abi_minor, OZ_ABI_MAJOR, OZ_ABI_MINOR);
+  if (rc != 0 && oz_last_error_code() == OZ_OK)
+    return oz_set_error(OZ_ERR_PLUGIN, "its init function returned %d without a message", rc);
   if (rc != 0) {
-    if (oz_last_error_code() == OZ_OK)
-      return oz_set_error(OZ_ERR_PLUGIN, "its init function returned %d without a message", rc);
-    return oz_set_error(OZ_ERR_PLUGIN, "its init function failed: %s", oz_last_error_message());
+    char why[OZ_ERROR_MSG_MAX]; /* formatting the last error into itself would garble it */
+    snprintf(why, sizeof why, "%s", oz_last_error_message());
+    return oz_set_error(OZ_ERR_PLUGIN, "its init function failed: %s", why);
   }
   if (desc->abi_major != OZ_ABI_MAJOR)
     return oz_set_error(OZ_ERR_PLUGIN,
@@ -167,7 +174,14 @@ int oz_registry_register(const oz_backend_desc *desc, oz_plugin_info *info) {
     if (r->op < 0 || r->op >= OZ_OP_COUNT || !r->kernel) continue;
     slot *s = &table[r->op][desc->device_type];
     if (s->n == OZ_MAX_PROVIDERS) continue;
-    s->p[s->n++] = (provider){r->kernel, r->supports, r->dtype_mask, desc->ctx, name};
+    /* The reference backend stays last, whenever the others register. */
+    int at = s->n;
+    while (at > 0 && !strcmp(s->p[at - 1].backend, REFERENCE_BACKEND) &&
+           strcmp(name, REFERENCE_BACKEND))
+      at--;
+    memmove(&s->p[at + 1], &s->p[at], sizeof(provider) * (size_t)(s->n - at));
+    s->p[at] = (provider){r->kernel, r->supports, r->dtype_mask, desc->ctx, name};
+    s->n++;
     if (!covered[r->op]) covered[r->op] = true, n_ops++;
   }
   if (desc->device_type != OZ_DEVICE_CPU && !device_apis[desc->device_type]) {

@@ -6,6 +6,8 @@
 #include "dispatch/oz_dispatch.h"
 
 #define OZ_MAX_BACKENDS 32
+/* The reference backend: implements every op, always last in line for the CPU. */
+#define REFERENCE_BACKEND "cpu_naive"
 
 /* Adds a record for the doctor; returns its slot (or NULL if the table is full). Strings are
  * copied. */
