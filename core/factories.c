@@ -107,6 +107,15 @@ oz_tensor *oz_arange(double start, double end, double step, bool all_integers, i
     oz_set_error(OZ_ERR_RUNTIME, "upper bound and larger bound inconsistent with step sign");
     return NULL;
   }
+  /* torch sizes int64 ranges from the truncated bounds and step: arange(0, 5, 1.5, dtype=long)
+   * has 5 elements 0..4. */
+  if (dtype == OZ_INT64) {
+    start = trunc(start), end = trunc(end), step = trunc(step);
+    if (step == 0) {
+      oz_set_error(OZ_ERR_RUNTIME, "step must be nonzero");
+      return NULL;
+    }
+  }
   double n = ceil((end - start) / step);
   if (n > 9.0e18) {
     oz_set_error(OZ_ERR_RUNTIME, "invalid size, possible overflow?");
