@@ -1,0 +1,59 @@
+"""OzTorch: PyTorch's Python API over a small C core with pluggable backends.
+
+``import oztorch as torch`` runs PyTorch code unchanged for the parts implemented. The C
+extension ``oztorch._C`` owns the tensor type and every op binding; this package adds the
+Python-level pieces (Tensor's printing, torch.Size) and loads the backends at import.
+"""
+import sys as _sys
+
+from . import _C
+from ._size import Size  # noqa: F401
+from ._tensor import Tensor  # noqa: F401
+
+__version__ = "0.1.0"
+
+# ---- dtypes and devices ----
+dtype = _C.dtype
+device = _C.device
+float32 = _C.float32
+float64 = _C.float64
+float16 = _C.float16
+bfloat16 = _C.bfloat16
+int64 = _C.int64
+int32 = _C.int32
+int16 = _C.int16
+int8 = _C.int8
+uint8 = _C.uint8
+bool = _C.bool  # noqa: A001 - PyTorch's name; builtins are not used below this point
+
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+float = float32  # noqa: A001
+
+get_default_dtype = _C.get_default_dtype
+set_default_dtype = _C.set_default_dtype
+
+# ---- functions (all in C) ----
+from ._C import (  # noqa: E402, F401
+    add, sub, subtract, rsub, mul, multiply, div, divide, true_divide, neg, negative,
+    eq, ne, not_equal, lt, less, le, less_equal, gt, greater, ge, greater_equal,
+    matmul, sum, clone,
+    reshape, permute, t, transpose, swapaxes, squeeze, unsqueeze, flatten, select, narrow,
+    tensor, as_tensor, zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like,
+    arange, from_numpy, is_tensor, numel, is_floating_point,
+)
+
+# ---- the dispatcher: load the backends ----
+_init_error = None
+try:
+    _C._init_dispatch()
+except RuntimeError as _e:
+    # `python -m oztorch.doctor` must start even when the backends do not, to say why.
+    if "oztorch.doctor" in getattr(_sys, "orig_argv", ()):
+        _init_error = _e
+        _C._init_error = _e
+    else:
+        raise

@@ -1,0 +1,62 @@
+"""oztorch.Tensor: the Python class over the C type ``_C._TensorBase``.
+
+Every op, operator and attribute lives in C (`python/csrc`); this class adds only what is
+naturally Python: printing, numpy's protocol, ``__format__`` and ``__deepcopy__``. Every tensor
+the C code creates is an instance of this class (registered with ``_C._set_tensor_class``), so
+subclasses such as ``nn.Parameter`` work as in PyTorch.
+"""
+from . import _C
+
+
+class Tensor(_C._TensorBase):
+    # numpy defers binary operators to us (`ndarray + tensor` calls Tensor.__radd__).
+    __array_priority__ = 1000
+
+    def __repr__(self, *, tensor_contents=None):
+        try:
+            from . import _tensor_str
+        except ImportError:  # printing must never be what breaks
+            return _fallback_repr(self)
+        return _tensor_str._str(self)
+
+    def __format__(self, format_spec):
+        if self.dim() == 0 and type(self) is Tensor:
+            return self.item().__format__(format_spec)
+        return object.__format__(self, format_spec)
+
+    def numpy(self, *, force=False):
+        """A numpy.ndarray sharing this (CPU) tensor's memory."""
+        try:
+            import numpy
+        except ImportError:
+            raise RuntimeError("Numpy is not available") from None
+        return numpy.asarray(self)
+
+    def __array__(self, dtype=None):
+        import numpy
+        a = numpy.asarray(self)  # __array_interface__: shares memory
+        return a if dtype is None else a.astype(dtype, copy=False)
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        new = self.clone()
+        memo[id(self)] = new
+        return new
+
+    def __contains__(self, element):
+        if isinstance(element, (Tensor, int, float, bool)):
+            return any(bool(x == element) if x.dim() == 0 else False for x in self.reshape(-1))
+        raise RuntimeError(
+            "Tensor.__contains__ only supports Tensor or scalar, but you passed in a %s."
+            % type(element))
+
+    __module__ = "oztorch"
+
+
+def _fallback_repr(t):
+    suffix = "" if t.dtype in (_C.float32, _C.int64, _C.bool) else ", dtype=%r" % (t.dtype,)
+    return "tensor(%r%s)" % (t.tolist(), suffix)
+
+
+_C._set_tensor_class(Tensor)
