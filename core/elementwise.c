@@ -19,7 +19,8 @@ static oz_tensor *elementwise(int op, const oz_tensor *a, const oz_tensor *b, in
 
   oz_tensor *result;
   if (out) {
-    if (oz_check_out(out, out == a || out == b, ndim, shape, result_dtype, device) != OZ_OK)
+    if (oz_check_out(out, out == a || out == b, ndim, shape, result_dtype, device) != OZ_OK ||
+        oz_check_partial_overlap(out, a) != OZ_OK || oz_check_partial_overlap(out, b) != OZ_OK)
       return NULL;
   }
   if (out && out->dtype == result_dtype) {
@@ -64,13 +65,11 @@ static int binary_result_type(const oz_tensor *a, const oz_tensor *b) {
 }
 
 /* alpha must fit the result's category, as torch checks. */
-static int check_alpha(int dtype, oz_scalar alpha, bool alpha_is_float) {
+static int check_alpha(int dtype, bool alpha_is_float) {
   if (oz_dtype_is_integral(dtype, true) && alpha_is_float)
     return oz_set_error(OZ_ERR_RUNTIME,
                         "For integral input tensors, argument alpha must not be a floating point "
                         "number.");
-  if (dtype == OZ_BOOL && alpha.i != 0 && alpha.i != 1)
-    return oz_set_error(OZ_ERR_RUNTIME, "Boolean alpha only supported for Boolean results.");
   return OZ_OK;
 }
 
@@ -80,7 +79,7 @@ static bool scalar_is_float(oz_scalar s) { return s.f != (double)s.i || isnan(s.
 
 oz_tensor *oz_add(const oz_tensor *a, const oz_tensor *b, oz_scalar alpha, oz_tensor *out) {
   int dt = binary_result_type(a, b);
-  if (check_alpha(dt, alpha, scalar_is_float(alpha)) != OZ_OK) return NULL;
+  if (check_alpha(dt, scalar_is_float(alpha)) != OZ_OK) return NULL;
   return elementwise(OZ_OP_ADD, a, b, dt, dt, &alpha, out);
 }
 
@@ -98,7 +97,7 @@ oz_tensor *oz_sub(const oz_tensor *a, const oz_tensor *b, oz_scalar alpha, oz_te
     return NULL;
   }
   int dt = binary_result_type(a, b);
-  if (check_alpha(dt, alpha, scalar_is_float(alpha)) != OZ_OK) return NULL;
+  if (check_alpha(dt, scalar_is_float(alpha)) != OZ_OK) return NULL;
   return elementwise(OZ_OP_SUB, a, b, dt, dt, &alpha, out);
 }
 

@@ -65,6 +65,13 @@ static int copy_across_devices(oz_tensor *dst, const oz_tensor *src) {
 
 int oz_copy_(oz_tensor *dst, const oz_tensor *src) {
   if (dst == src) return OZ_OK;
+  /* torch words a shape mismatch as a broadcasting failure. */
+  int ndim;
+  int64_t shape[OZ_MAX_DIMS];
+  if (oz_broadcast_shapes(dst->ndim, dst->shape, src->ndim, src->shape, &ndim, shape) != OZ_OK)
+    return oz_last_error_code();
+  if (oz_check_internal_overlap(dst) != OZ_OK || oz_check_partial_overlap(dst, src) != OZ_OK)
+    return oz_last_error_code();
   if (!oz_same_device(oz_tensor_device(dst), oz_tensor_device(src)))
     return copy_across_devices(dst, src);
   oz_tensor *ex = oz_expand(src, dst->ndim, dst->shape);

@@ -95,6 +95,11 @@ oz_tensor *oz_matmul(const oz_tensor *a, const oz_tensor *b, oz_tensor *out) {
   int final_ndim = nb;
   if (a->ndim > 1) final_shape[final_ndim++] = m;
   if (b->ndim > 1) final_shape[final_ndim++] = n;
+  if (out && out->dtype != a->dtype) {
+    oz_set_error(OZ_ERR_RUNTIME, "Expected out tensor to have dtype %s, but got %s instead",
+                 oz_dtype_name(a->dtype), oz_dtype_name(out->dtype));
+    goto done;
+  }
   if (out && oz_check_out(out, false, final_ndim, final_shape, a->dtype, device) != OZ_OK)
     goto done;
   Ae = oz_expand(A, nb + 2, a_shape);

@@ -53,9 +53,6 @@ oz_tensor *oz_operand_as(const oz_tensor *t, int dtype, oz_device device) {
 
 int oz_check_out(oz_tensor *out, bool out_is_input, int ndim, const int64_t *shape, int dtype,
                  oz_device device) {
-  if (!oz_can_cast(dtype, out->dtype))
-    return oz_set_error(OZ_ERR_RUNTIME, "result type %s can't be cast to the desired output type %s",
-                        oz_dtype_scalar_type_name(dtype), oz_dtype_scalar_type_name(out->dtype));
   if (!oz_same_device(oz_tensor_device(out), device)) {
     char a[32], b[32];
     return oz_set_error(OZ_ERR_RUNTIME,
@@ -65,14 +62,55 @@ int oz_check_out(oz_tensor *out, bool out_is_input, int ndim, const int64_t *sha
                         device_str(b, sizeof b, oz_tensor_device(out)));
   }
   bool same = out->ndim == ndim && !memcmp(out->shape, shape, sizeof(int64_t) * (size_t)ndim);
-  if (same) return OZ_OK;
-  if (out_is_input) {
+  if (!same && out_is_input) {
     char a[256], b[256];
     return oz_set_error(OZ_ERR_RUNTIME, "output with shape %s doesn't match the broadcast shape %s",
                         oz_shape_str(a, sizeof a, out->ndim, out->shape),
                         oz_shape_str(b, sizeof b, ndim, shape));
   }
-  return oz_resize_(out, ndim, shape);
+  if (!oz_can_cast(dtype, out->dtype))
+    return oz_set_error(OZ_ERR_RUNTIME, "result type %s can't be cast to the desired output type %s",
+                        oz_dtype_scalar_type_name(dtype), oz_dtype_scalar_type_name(out->dtype));
+  return same ? oz_check_internal_overlap(out) : oz_resize_(out, ndim, shape);
+}
+
+int oz_check_internal_overlap(const oz_tensor *out) {
+  for (int d = 0; d < out->ndim; d++)
+    if (out->shape[d] > 1 && out->strides[d] == 0)
+      return oz_set_error(OZ_ERR_RUNTIME,
+                          "unsupported operation: more than one element of the written-to tensor "
+                          "refers to a single memory location. Please clone() the tensor before "
+                          "performing the operation.");
+  return OZ_OK;
+}
+
+/* Byte range [lo, hi) of a tensor's elements within its storage. */
+static void byte_range(const oz_tensor *t, int64_t *lo, int64_t *hi) {
+  int64_t a = t->offset, b = t->offset;
+  for (int d = 0; d < t->ndim; d++) {
+    if (t->shape[d] == 0) { *lo = *hi = 0; return; }
+    int64_t reach = (t->shape[d] - 1) * t->strides[d];
+    if (reach < 0) a += reach; else b += reach;
+  }
+  int64_t es = (int64_t)oz_dtype_size(t->dtype);
+  *lo = a * es, *hi = (b + 1) * es;
+}
+
+int oz_check_partial_overlap(const oz_tensor *out, const oz_tensor *in) {
+  if (!in || out == in || out->storage != in->storage) return OZ_OK;
+  bool identical = out->offset == in->offset && out->ndim == in->ndim && out->dtype == in->dtype &&
+                   !memcmp(out->shape, in->shape, sizeof(int64_t) * (size_t)out->ndim) &&
+                   !memcmp(out->strides, in->strides, sizeof(int64_t) * (size_t)out->ndim);
+  if (identical) return OZ_OK;
+  int64_t olo, ohi, ilo, ihi;
+  byte_range(out, &olo, &ohi);
+  byte_range(in, &ilo, &ihi);
+  if (olo < ihi && ilo < ohi)
+    return oz_set_error(OZ_ERR_RUNTIME,
+                        "unsupported operation: some elements of the input tensor and the "
+                        "written-to tensor refer to a single memory location. Please clone() the "
+                        "tensor before performing the operation.");
+  return OZ_OK;
 }
 
 oz_tensor *oz_finish_out(oz_tensor *result, oz_tensor *out) {

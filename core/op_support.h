@@ -44,6 +44,11 @@ oz_tensor *oz_operand_as(const oz_tensor *t, int dtype, oz_device device);
 int oz_check_out(oz_tensor *out, bool out_is_input, int ndim, const int64_t *shape, int dtype,
                  oz_device device);
 
+/* torch's refusals to write through aliasing memory: an output with a broadcast (stride-0) dim,
+ * and an output that shares some but not all of its memory with an input. */
+int oz_check_internal_overlap(const oz_tensor *out);
+int oz_check_partial_overlap(const oz_tensor *out, const oz_tensor *in);
+
 /* Writes `result` into `out` (cast) when they differ and returns a new reference to out;
  * otherwise returns result. Consumes the reference to result. */
 oz_tensor *oz_finish_out(oz_tensor *result, oz_tensor *out);

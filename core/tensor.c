@@ -428,7 +428,7 @@ oz_tensor *oz_transpose(const oz_tensor *t, int64_t dim0, int64_t dim1) {
 oz_tensor *oz_permute(const oz_tensor *t, int ndim, const int64_t *dims) {
   if (ndim != t->ndim) {
     oz_set_error(OZ_ERR_RUNTIME,
-                 "permute(): number of dimensions in the tensor input does not match "
+                 "permute(sparse_coo): number of dimensions in the tensor input does not match "
                  "the length of the desired ordering of dimensions i.e. input.dim() = %d is not "
                  "equal to len(dims) = %d", t->ndim, ndim);
     return NULL;
