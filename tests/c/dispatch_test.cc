@@ -345,6 +345,45 @@ TEST_F(DispatchTest, SubMulDivNeg) {
   EXPECT_TRUE(std::isnan(iv[1]));
 }
 
+TEST_F(DispatchTest, IntegerAlphaOnBoolsIsAllowed) {
+  // torch.add(bool, bool, alpha=2): an integral alpha is fine for bool results (only a float
+  // alpha is refused); the sum is cast to bool.
+  Owned a(Make(OZ_BOOL, {4}, {0, 1, 0, 1}));
+  Owned b(Make(OZ_BOOL, {4}, {0, 0, 1, 1}));
+  for (int64_t alpha : {2, -1}) {
+    Owned c(oz_add(a, b, oz_make_scalar_i(alpha), nullptr));
+    EXPECT_TENSOR(c.t, "bool", ({4}), ({0, 1, 1, 1}));
+  }
+}
+
+TEST_F(DispatchTest, WritesThroughOverlappingMemoryAreRefused) {
+  // torch: "unsupported operation: more than one element of the written-to tensor refers to a
+  // single memory location. Please clone() the tensor before performing the operation."
+  Owned col(Make(OZ_FLOAT32, {3, 1}, {0, 0, 0}));
+  const int64_t to[2] = {3, 4};
+  Owned wide(oz_expand(col, 2, to));
+  Owned ones(Make(OZ_FLOAT32, {3, 4}, V(12, 1.0)));
+  Owned bad(oz_add(wide, ones, oz_make_scalar_f(1), wide));
+  EXPECT_EQ(bad.t, nullptr);
+  EXPECT_EQ(oz_last_error_code(), OZ_ERR_RUNTIME);
+  EXPECT_NE(oz_copy_(wide, ones), OZ_OK);
+  EXPECT_EQ(oz_last_error_code(), OZ_ERR_RUNTIME);
+  EXPECT_EQ(Values(col), (V{0, 0, 0})) << "nothing may have been written";
+  EXPECT_EQ(oz_fill_(wide, oz_make_scalar_f(2)), OZ_OK) << "fill_ is allowed (torch too)";
+  // Partial overlap of the output with an input: x[1:] += x[:-1]
+  Owned x(Make(OZ_FLOAT32, {6}, {0, 1, 2, 3, 4, 5}));
+  Owned tail(oz_slice(x, 0, 1, 6, 1));
+  Owned head(oz_slice(x, 0, 0, 5, 1));
+  Owned bad2(oz_add(tail, head, oz_make_scalar_f(1), tail));
+  EXPECT_EQ(bad2.t, nullptr);
+  EXPECT_EQ(oz_last_error_code(), OZ_ERR_RUNTIME);
+  EXPECT_EQ(Values(x), (V{0, 1, 2, 3, 4, 5}));
+  // Full aliasing is the ordinary in-place case.
+  Owned r(oz_add(x, x, oz_make_scalar_f(1), x));
+  ASSERT_NE(r.t, nullptr) << oz_last_error_message();
+  EXPECT_EQ(Values(x), (V{0, 2, 4, 6, 8, 10}));
+}
+
 TEST_F(DispatchTest, BoolSubAndNegAreErrorsLikeTorch) {
   Owned a(Make(OZ_BOOL, {2}, {1, 0}));
   EXPECT_EQ(oz_sub(a, a, oz_make_scalar_i(1), nullptr), nullptr);
