@@ -76,12 +76,13 @@ typedef enum oz_status {
   OZ_ERR_PLUGIN = 7          /* RuntimeError: a plugin could not be loaded */
 } oz_status;
 
-/* Op ids, declared once in oz_ops.def. Append-only: the numbers are part of the ABI. */
+/* Op ids, declared once in oz_ops.def with explicit numbers: they are part of the ABI. Ids are
+ * below OZ_OP_ID_LIMIT; not every id below it is used (each family owns a block of 100). */
 typedef enum oz_op {
-#define OZ_OP(name, n_in, n_out, doc) OZ_OP_##name,
+#define OZ_OP(name, id, n_in, n_out, doc) OZ_OP_##name = id,
 #include "oz_ops.def"
 #undef OZ_OP
-  OZ_OP_COUNT
+  OZ_OP_ID_LIMIT = 1000
 } oz_op;
 
 /* A tensor as a kernel sees it. Frozen: never changes within a major version.

@@ -50,8 +50,9 @@ typedef struct oz_plugin_info {
 } oz_plugin_info;
 int oz_dispatch_plugin_count(void);
 const oz_plugin_info *oz_dispatch_plugin(int i);
-const char *oz_op_name(int op); /* "add", "matmul", ... */
-int oz_op_count(void);
+const char *oz_op_name(int op); /* "add", "matmul", ...; "unknown_op" for an unused id */
+bool oz_op_declared(int op);    /* ids are sparse: iterate 0..OZ_OP_ID_LIMIT and ask this */
+int oz_op_count(void);          /* how many ops are declared */
 /* Backend names serving (op, device_type) in priority order, written into names (up to max). */
 int oz_dispatch_providers(int op, int device_type, const char **names, int max);
 /* The host table handed to plugins (tests use it to call plugins directly). */

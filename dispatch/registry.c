@@ -27,7 +27,7 @@ typedef struct slot {
   provider p[OZ_MAX_PROVIDERS];
 } slot;
 
-static slot table[OZ_OP_COUNT][OZ_NUM_DEVICE_TYPES];
+static slot table[OZ_OP_ID_LIMIT][OZ_NUM_DEVICE_TYPES];
 static oz_plugin_info infos[OZ_MAX_BACKENDS];
 static int n_infos;
 /* The memory services of the backend that owns each non-CPU device type. */
@@ -35,15 +35,17 @@ static const oz_device_api *device_apis[OZ_NUM_DEVICE_TYPES];
 static void *device_ctx[OZ_NUM_DEVICE_TYPES];
 
 /* ---------------------------------------------------------------- op names (from oz_ops.def) */
-static const char *const OP_NAMES_UPPER[OZ_OP_COUNT] = {
-#define OZ_OP(name, n_in, n_out, doc) #name,
+static const char *const OP_NAMES_UPPER[OZ_OP_ID_LIMIT] = {
+#define OZ_OP(name, id, n_in, n_out, doc) [id] = #name,
 #include "dispatch/oz_ops.def"
 #undef OZ_OP
 };
-static char op_names[OZ_OP_COUNT][32];
+static char op_names[OZ_OP_ID_LIMIT][32];
+
+bool oz_op_declared(int op) { return op >= 0 && op < OZ_OP_ID_LIMIT && OP_NAMES_UPPER[op]; }
 
 const char *oz_op_name(int op) {
-  if (op < 0 || op >= OZ_OP_COUNT) return "unknown_op";
+  if (!oz_op_declared(op)) return "unknown_op";
   if (!op_names[op][0]) { /* lower-case once: "MATMUL" -> "matmul" */
     const char *s = OP_NAMES_UPPER[op];
     size_t i = 0;
@@ -52,7 +54,11 @@ const char *oz_op_name(int op) {
   }
   return op_names[op];
 }
-int oz_op_count(void) { return OZ_OP_COUNT; }
+int oz_op_count(void) {
+  int n = 0;
+  for (int op = 0; op < OZ_OP_ID_LIMIT; op++) n += oz_op_declared(op);
+  return n;
+}
 
 static const char *device_type_name(int t) {
   return t == OZ_DEVICE_CPU ? "cpu" : t == OZ_DEVICE_CUDA ? "cuda" : "unknown";
@@ -165,13 +171,13 @@ int oz_registry_init_backend(oz_backend_init_fn init, oz_backend_desc *desc) {
 int oz_registry_register(const oz_backend_desc *desc, oz_plugin_info *info) {
   if (oz_registry_has_backend(desc->name))
     return oz_set_error(OZ_ERR_PLUGIN, "a backend named '%s' is already loaded", desc->name);
-  bool covered[OZ_OP_COUNT] = {false};
+  bool covered[OZ_OP_ID_LIMIT] = {false};
   int n_ops = 0;
   const char *name = strdup(desc->name);
   for (int k = 0; k < desc->n_kernels; k++) {
     const oz_kernel_reg *r = &desc->kernels[k];
     /* Ops this core does not know (a plugin built against a newer minor) are skipped. */
-    if (r->op < 0 || r->op >= OZ_OP_COUNT || !r->kernel) continue;
+    if (!oz_op_declared(r->op) || !r->kernel) continue;
     slot *s = &table[r->op][desc->device_type];
     if (s->n == OZ_MAX_PROVIDERS) continue;
     /* The reference backend stays last, whenever the others register. */
@@ -214,7 +220,7 @@ int oz_dispatch_register_static(oz_backend_init_fn init, const char *origin) {
 }
 
 int oz_dispatch_providers(int op, int device_type, const char **names, int max) {
-  if (op < 0 || op >= OZ_OP_COUNT || device_type < 0 || device_type >= OZ_NUM_DEVICE_TYPES)
+  if (op < 0 || op >= OZ_OP_ID_LIMIT || device_type < 0 || device_type >= OZ_NUM_DEVICE_TYPES)
     return 0;
   const slot *s = &table[op][device_type];
   int n = 0;
@@ -238,7 +244,7 @@ static const provider *find_provider(const oz_call *call, int device_type) {
 }
 
 const char *oz_dispatch_provider(const oz_call *call) {
-  if (call->op < 0 || call->op >= OZ_OP_COUNT) return NULL;
+  if (call->op < 0 || call->op >= OZ_OP_ID_LIMIT) return NULL;
   const provider *p = find_provider(call, dispatch_view(call)->device_type);
   return p ? p->backend : NULL;
 }
@@ -255,7 +261,7 @@ static int run_provider(const provider *p, oz_call *call) {
 
 /* ---- fallback: run a device op on the CPU through host copies of the views' memory spans */
 static int fallback_mode = -1; /* 0 silent, 1 warn, 2 error */
-static bool warned[OZ_OP_COUNT];
+static bool warned[OZ_OP_ID_LIMIT];
 
 static int get_fallback_mode(void) {
   if (fallback_mode < 0) {
@@ -343,7 +349,7 @@ static int run_on_cpu_fallback(oz_call *call, int device_type) {
 }
 
 int oz_dispatch_call(oz_call *call) {
-  if (call->op < 0 || call->op >= OZ_OP_COUNT)
+  if (!oz_op_declared(call->op))
     return oz_set_error(OZ_ERR_RUNTIME, "unknown op id %d", call->op);
   call->size = sizeof *call;
   int device_type = dispatch_view(call)->device_type;

@@ -57,4 +57,16 @@ NAIVE_INTERNAL int naive_matmul(void *ctx, const oz_call *call);
 /* reduce.c */
 NAIVE_INTERNAL int naive_sum(void *ctx, const oz_call *call);
 
+
+/* Each op family registers its kernels in <family>_kernels.c, a table ended by op -1;
+ * plugin.c joins them. */
+extern const oz_kernel_reg naive_unary_kernels[];
+extern const oz_kernel_reg naive_binary_kernels[];
+extern const oz_kernel_reg naive_reduce_kernels[];
+extern const oz_kernel_reg naive_index_kernels[];
+extern const oz_kernel_reg naive_nn_kernels[];
+extern const oz_kernel_reg naive_random_kernels[];
+extern const oz_kernel_reg naive_linalg_kernels[];
+extern const oz_kernel_reg naive_optim_kernels[];
+
 #endif /* NAIVE_H */

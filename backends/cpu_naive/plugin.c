@@ -7,7 +7,7 @@
 
 const oz_host_api *naive_host;
 
-static const oz_kernel_reg naive_kernels[] = {
+static const oz_kernel_reg foundation_kernels[] = {
     /* op             dtypes               kernel          supports() */
     {OZ_OP_FILL, OZ_MASK_ALL, naive_fill, NULL},
     {OZ_OP_COPY, OZ_MASK_ALL, naive_copy, naive_copy_supports}, /* mask: source dtype */
@@ -26,6 +26,22 @@ static const oz_kernel_reg naive_kernels[] = {
     {OZ_OP_MATMUL, OZ_MASK_NUMERIC, naive_matmul, NULL}, /* PyTorch has no bool mm */
     {OZ_OP_SUM, OZ_MASK_ALL, naive_sum, NULL},           /* bool only for sum(dtype=bool) */
 };
+
+/* The foundation table followed by every family's (each ended by op -1). */
+static const oz_kernel_reg *const family_tables[] = {
+    naive_unary_kernels, naive_binary_kernels, naive_reduce_kernels, naive_index_kernels, naive_nn_kernels, naive_random_kernels, naive_linalg_kernels, naive_optim_kernels,
+};
+static oz_kernel_reg all_kernels[1024];
+
+static int32_t join_tables(void) {
+  int32_t n = 0;
+  for (size_t k = 0; k < sizeof foundation_kernels / sizeof foundation_kernels[0]; k++)
+    all_kernels[n++] = foundation_kernels[k];
+  for (size_t t = 0; t < sizeof family_tables / sizeof family_tables[0]; t++)
+    for (const oz_kernel_reg *r = family_tables[t]; r->op >= 0; r++)
+      if (n < (int32_t)(sizeof all_kernels / sizeof all_kernels[0])) all_kernels[n++] = *r;
+  return n;
+}
 
 OZ_EXPORT int oz_backend_init(const oz_host_api *host, oz_backend_desc *desc) {
   if (!host || !desc) return OZ_ERR_PLUGIN;
@@ -60,8 +76,8 @@ OZ_EXPORT int oz_backend_init(const oz_host_api *host, oz_backend_desc *desc) {
   desc->device_type = OZ_DEVICE_CPU;
   desc->name = "cpu_naive";
   desc->version = "reference C11 kernels 1.0";
-  desc->kernels = naive_kernels;
-  desc->n_kernels = (int32_t)(sizeof naive_kernels / sizeof naive_kernels[0]);
+  desc->kernels = all_kernels;
+  desc->n_kernels = join_tables();
   desc->ctx = NULL;
   desc->device = NULL;
   return OZ_OK;

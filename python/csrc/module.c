@@ -112,16 +112,19 @@ static PyObject *f_plugin_info(PyObject *m, PyObject *unused) {
 
 static PyObject *f_op_names(PyObject *m, PyObject *unused) {
   (void)m, (void)unused;
-  int n = oz_op_count();
-  PyObject *list = PyList_New(n);
+  PyObject *list = PyList_New(0);
   if (!list)
     return NULL;
-  for (int i = 0; i < n; i++) {
-    PyObject *s = str_or_none(oz_op_name(i));
-    if (!s || PyList_SetItem(list, i, s) < 0) {
+  for (int op = 0; op < OZ_OP_ID_LIMIT; op++) { /* op ids are sparse */
+    if (!oz_op_declared(op))
+      continue;
+    PyObject *s = str_or_none(oz_op_name(op));
+    if (!s || PyList_Append(list, s) < 0) {
+      Py_XDECREF(s);
       Py_DECREF(list);
       return NULL;
     }
+    Py_DECREF(s);
   }
   return list;
 }
@@ -134,7 +137,9 @@ static PyObject *f_op_providers(PyObject *m, PyObject *unused) {
   PyObject *result = PyDict_New();
   if (!result)
     return NULL;
-  for (int op = 0; op < oz_op_count(); op++) {
+  for (int op = 0; op < OZ_OP_ID_LIMIT; op++) {
+    if (!oz_op_declared(op))
+      continue;
     PyObject *per_dev = PyDict_New();
     if (!per_dev)
       goto fail;
@@ -227,7 +232,8 @@ PyMODINIT_FUNC PyInit__C(void) {
   if (!m)
     return NULL;
   PyMethodDef *tables[] = {module_functions,     ozpy_functions_core,      ozpy_functions_ops,
-                           ozpy_functions_views, ozpy_functions_factories, ozpy_functions_dtype};
+                           ozpy_functions_views, ozpy_functions_factories, ozpy_functions_dtype,
+                           ozpy_functions_unary, ozpy_functions_binary, ozpy_functions_reduce, ozpy_functions_index, ozpy_functions_nn, ozpy_functions_random, ozpy_functions_linalg, ozpy_functions_optim};
   for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
     if (PyModule_AddFunctions(m, tables[i]) < 0)
       goto fail;

@@ -215,6 +215,16 @@ extern PyMethodDef ozpy_functions_ops[];          /* ops.c */
 extern PyMethodDef ozpy_functions_views[];        /* views.c */
 extern PyMethodDef ozpy_functions_factories[];    /* factories.c */
 extern PyMethodDef ozpy_functions_dtype[];        /* dtype_device.c */
+/* One pair per op family, in ops_<family>.c. */
+extern PyMethodDef ozpy_tensor_methods_unary[], ozpy_functions_unary[];
+extern PyMethodDef ozpy_tensor_methods_binary[], ozpy_functions_binary[];
+extern PyMethodDef ozpy_tensor_methods_reduce[], ozpy_functions_reduce[];
+extern PyMethodDef ozpy_tensor_methods_index[], ozpy_functions_index[];
+extern PyMethodDef ozpy_tensor_methods_nn[], ozpy_functions_nn[];
+extern PyMethodDef ozpy_tensor_methods_random[], ozpy_functions_random[];
+extern PyMethodDef ozpy_tensor_methods_linalg[], ozpy_functions_linalg[];
+extern PyMethodDef ozpy_tensor_methods_optim[], ozpy_functions_optim[];
+
 
 #define OZPY_FASTCALL_KW(fn) ((PyCFunction)(void (*)(void))(fn))
 #define OZPY_FLAGS (METH_FASTCALL | METH_KEYWORDS)

@@ -663,8 +663,9 @@ static PyMethodDef *concat_methods(PyMethodDef *const *tables, int n_tables) {
 }
 
 int ozpy_tensor_type_init(PyObject *module) {
-  PyMethodDef *tables[] = {ozpy_tensor_methods_core, ozpy_tensor_methods_ops,
-                           ozpy_tensor_methods_views, ozpy_tensor_methods_convert};
+  PyMethodDef *tables[] = {ozpy_tensor_methods_core,   ozpy_tensor_methods_ops,
+                           ozpy_tensor_methods_views,  ozpy_tensor_methods_convert,
+                           ozpy_tensor_methods_unary, ozpy_tensor_methods_binary, ozpy_tensor_methods_reduce, ozpy_tensor_methods_index, ozpy_tensor_methods_nn, ozpy_tensor_methods_random, ozpy_tensor_methods_linalg, ozpy_tensor_methods_optim};
   all_methods = concat_methods(tables, (int)(sizeof tables / sizeof tables[0]));
   if (!all_methods) {
     PyErr_NoMemory();

@@ -46,6 +46,10 @@ from ._C import (  # noqa: E402, F401
     arange, from_numpy, is_tensor, numel, is_floating_point,
 )
 
+# Every public function of _C is a torch function (the op families add theirs in C).
+globals().update({_n: getattr(_C, _n) for _n in dir(_C)
+                  if not _n.startswith("_") and _n not in globals()})
+
 # ---- the dispatcher: load the backends ----
 _init_error = None
 try:

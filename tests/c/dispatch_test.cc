@@ -200,16 +200,18 @@ TEST_F(DispatchTest, PluginInfoDescribesEachLoadedBackend) {
   EXPECT_NE(std::string(naive->path).find("cpu_naive.so"), std::string::npos) << naive->path;
   EXPECT_EQ(naive->abi_major, (uint32_t)OZ_ABI_MAJOR);
   EXPECT_EQ(naive->device_type, OZ_DEVICE_CPU);
-  EXPECT_EQ(naive->n_ops, OZ_OP_COUNT) << "cpu_naive is the reference: it implements every op";
+  EXPECT_EQ(naive->n_ops, oz_op_count()) << "cpu_naive is the reference: it implements every op";
   EXPECT_GE(naive->n_kernels, naive->n_ops);
 }
 
 TEST_F(DispatchTest, OpNames) {
   const char *expected[] = {"fill", "copy", "arange", "add", "sub", "mul", "div", "neg",
                             "eq",   "ne",   "lt",     "le",  "gt",  "ge",  "matmul", "sum"};
-  ASSERT_EQ(oz_op_count(), OZ_OP_COUNT);
-  ASSERT_EQ(sizeof expected / sizeof expected[0], (size_t)OZ_OP_COUNT);
-  for (int op = 0; op < OZ_OP_COUNT; op++) EXPECT_STREQ(oz_op_name(op), expected[op]) << op;
+  ASSERT_GE(oz_op_count(), (int)(sizeof expected / sizeof expected[0]));
+  for (int op = 0; op < (int)(sizeof expected / sizeof expected[0]); op++)
+    EXPECT_STREQ(oz_op_name(op), expected[op]) << op;
+  EXPECT_FALSE(oz_op_declared(99)) << "ids are sparse: 99 is in no family";
+  EXPECT_STREQ(oz_op_name(99), "unknown_op");
 }
 
 TEST_F(DispatchTest, HostTableHandedToPlugins) {
@@ -287,7 +289,7 @@ TEST_F(DispatchTest, DispatchCallRunsTheKernelDirectly) {
 
 TEST_F(DispatchTest, BadOpIdIsAnErrorNotACrash) {
   Owned a(Make(OZ_FLOAT32, {2}, {1, 2}));
-  for (int op : {-1, (int)OZ_OP_COUNT, 1 << 20}) {
+  for (int op : {-1, 99, (int)OZ_OP_ID_LIMIT, 1 << 20}) {
     oz_call call = AddCall(a, a, a);
     call.op = op;
     oz_clear_error();

@@ -75,7 +75,8 @@ TEST(PluginProbe, CpuNaiveServesEveryOp) {
   const oz_plugin_info *naive = Find("cpu_naive");
   ASSERT_NE(naive, nullptr);
   EXPECT_TRUE(naive->loaded);
-  for (int op = 0; op < OZ_OP_COUNT; op++) {
+  for (int op = 0; op < OZ_OP_ID_LIMIT; op++) {
+    if (!oz_op_declared(op)) continue;
     const char *names[4] = {nullptr};
     EXPECT_GE(oz_dispatch_providers(op, OZ_DEVICE_CPU, names, 4), 1) << oz_op_name(op);
   }

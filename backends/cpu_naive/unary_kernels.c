@@ -1,0 +1,7 @@
+/* unary_kernels.c - cpu_naive's kernels for unary math and activations (ops/unary.def). */
+#include "naive.h"
+
+/* Registration rows for this family, ended by a row with op -1. */
+const oz_kernel_reg naive_unary_kernels[] = {
+    {-1, 0, NULL, NULL},
+};
