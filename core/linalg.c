@@ -1,5 +1,6 @@
 /* linalg.c - torch.matmul: every 1-d/2-d/batched case reduced to 2-d MATMUL kernel calls. */
 #include "core/op_support.h"
+#include "core/oz_autograd.h"
 
 /* Multiplies A [batch..., M, K] by B [batch..., K, N] (batch dims already broadcast to equal
  * shapes) into the contiguous R [batch..., M, N], one 2-d kernel call per matrix. */
@@ -51,7 +52,7 @@ static int shape_error(const oz_tensor *a, const oz_tensor *b) {
                       (long long)m, (long long)k, (long long)k2, (long long)n);
 }
 
-oz_tensor *oz_matmul(const oz_tensor *a, const oz_tensor *b, oz_tensor *out) {
+static oz_tensor *matmul_forward(const oz_tensor *a, const oz_tensor *b, oz_tensor *out) {
   if (a->ndim == 0 || b->ndim == 0) {
     oz_set_error(OZ_ERR_RUNTIME,
                  "both arguments to matmul need to be at least 1D, but they are %dD and %dD",
@@ -112,4 +113,73 @@ done:
   oz_tensor_decref(A), oz_tensor_decref(B), oz_tensor_decref(Ae), oz_tensor_decref(Be);
   oz_tensor_decref(R);
   return result;
+}
+
+/* Gradients of C = A @ B with vectors promoted to matrices (a [K] -> [1, K], b [K] -> [K, 1]):
+ * dA = G @ B^T, dB = A^T @ G, then summed over broadcast batch dims and reshaped back by the
+ * engine (sum_to_shape) after we drop the promoted dims here. */
+static oz_tensor *as_matrix(const oz_tensor *t, int vector_dim) {
+  return t->ndim == 1 ? oz_unsqueeze(t, vector_dim) : oz_alias(t);
+}
+
+static int matmul_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
+  oz_tensor *a = oz_node_saved(n, 0), *b = oz_node_saved(n, 1);
+  if (!a || !b) {
+    oz_tensor_decref(a), oz_tensor_decref(b);
+    return oz_last_error_code();
+  }
+  int rc = OZ_OK;
+  oz_tensor *A = as_matrix(a, 0), *B = as_matrix(b, 1), *G = NULL;
+  /* G gets the shape of the matrix product: put back the dims the vectors lost. */
+  if (A && B) {
+    oz_tensor *g1 = a->ndim == 1 ? oz_unsqueeze(g[0], g[0]->ndim - (b->ndim == 1 ? 0 : 1)) : oz_alias(g[0]);
+    G = g1 && b->ndim == 1 ? oz_unsqueeze(g1, g1->ndim) : (g1 ? oz_alias(g1) : NULL);
+    oz_tensor_decref(g1);
+  }
+  if (!A || !B || !G) rc = oz_last_error_code();
+  if (rc == OZ_OK && oz_node_needs_grad(n, 0)) {
+    oz_tensor *Bt = oz_transpose(B, -1, -2);
+    oz_tensor *dA = Bt ? oz_matmul(G, Bt, NULL) : NULL;
+    gin[0] = dA && a->ndim == 1 ? oz_sum_to_shape(dA, 2, A->shape) : NULL;
+    if (dA && a->ndim == 1) {
+      oz_tensor *v = gin[0] ? oz_reshape(gin[0], 1, a->shape) : NULL;
+      oz_tensor_decref(gin[0]);
+      gin[0] = v;
+    } else if (dA) {
+      oz_tensor_incref(dA);
+      gin[0] = dA;
+    }
+    if (!gin[0]) rc = oz_last_error_code();
+    oz_tensor_decref(Bt), oz_tensor_decref(dA);
+  }
+  if (rc == OZ_OK && oz_node_needs_grad(n, 1)) {
+    oz_tensor *At = oz_transpose(A, -1, -2);
+    oz_tensor *dB = At ? oz_matmul(At, G, NULL) : NULL;
+    if (dB && b->ndim == 1) {
+      oz_tensor *s = oz_sum_to_shape(dB, 2, B->shape);
+      gin[1] = s ? oz_reshape(s, 1, b->shape) : NULL;
+      oz_tensor_decref(s);
+    } else if (dB) {
+      oz_tensor_incref(dB);
+      gin[1] = dB;
+    }
+    if (!gin[1]) rc = oz_last_error_code();
+    oz_tensor_decref(At), oz_tensor_decref(dB);
+  }
+  oz_tensor_decref(A), oz_tensor_decref(B), oz_tensor_decref(G);
+  oz_tensor_decref(a), oz_tensor_decref(b);
+  return rc;
+}
+
+oz_tensor *oz_matmul(const oz_tensor *a, const oz_tensor *b, oz_tensor *out) {
+  const oz_tensor *ins[2] = {a, b};
+  const char *name = a->ndim == 1 && b->ndim == 1   ? "DotBackward0"
+                     : a->ndim == 2 && b->ndim == 1 ? "MvBackward0"
+                     : a->ndim == 1 && b->ndim == 2 ? "SqueezeBackward3"
+                     : a->ndim == 2 && b->ndim == 2 ? "MmBackward0"
+                                                    : "UnsafeViewBackward0";
+  oz_node *n;
+  if (oz_grad_begin("matmul", name, matmul_backward, ins, 2, out, &n) != OZ_OK) return NULL;
+  if (n) oz_node_save(n, a), oz_node_save(n, b);
+  return oz_grad_end(n, matmul_forward(a, b, out), out);
 }

@@ -85,6 +85,8 @@ struct oz_node {
   oz_scalar scalars[4];
   bool released;      /* saved tensors freed after a backward without retain_graph */
   oz_tensor *variable; /* AccumulateGrad only: the leaf (strong reference) */
+  /* Non-leaf outputs that asked for retain_grad(), per output (weak: cleared when they die). */
+  oz_tensor **retained; /* n_outputs slots, allocated on the first retain_grad() */
   void *pyobj;        /* the Python grad_fn object, if any (borrowed; cleared on its death) */
 };
 
@@ -96,6 +98,7 @@ typedef struct oz_autograd_meta {
   oz_node *grad_fn;           /* NULL for leaves */
   int32_t output_nr;
   oz_node *grad_accumulator;  /* leaves: cached AccumulateGrad (weak: cleared when it dies) */
+  bool is_view_of_grad;       /* made by a view op from a tensor that required grad */
 } oz_autograd_meta;
 
 /* ---- grad mode (thread-local, like PyTorch's) ---- */
@@ -152,6 +155,12 @@ bool oz_node_needs_grad(const oz_node *n, int input);
  * "a leaf Variable that requires grad is being used in an in-place operation."). */
 int oz_node_attach(oz_node *n, oz_tensor *const *outputs, int n_outputs);
 
+/* Before writing into t in place: RuntimeError when grad mode is on and t is a leaf that
+ * requires grad ("a leaf Variable that requires grad is being used in an in-place operation.")
+ * or a view of a tensor that requires grad (not supported yet: it would need torch's
+ * CopySlices). */
+int oz_check_inplace(const oz_tensor *t);
+
 /* Marks a write into t (in-place ops, copy_, fill_, out=): bumps its storage's version. */
 void oz_bump_version(oz_tensor *t);
 int64_t oz_version(const oz_tensor *t);
@@ -161,6 +170,27 @@ int64_t oz_version(const oz_tensor *t);
  * the arguments requires grad."). */
 int oz_check_out_autograd(const char *fname, const oz_tensor *out, const oz_tensor *const *ins,
                           int n);
+
+/* The usual recording around an op with one output, in three steps:
+ *   oz_node *n;
+ *   if (oz_grad_begin("mul", "MulBackward0", mul_backward, ins, 2, out, &n) != OZ_OK)
+ *     return NULL;
+ *   if (n) ... oz_node_save(n, ...) what the formula needs (before the op writes anything) ...
+ *   return oz_grad_end(n, compute(...), out);
+ * begin: *n is NULL unless grad mode is on and an input requires grad; out= (not in-place) with
+ * such inputs is an error; in-place (out is one of ins) is checked with oz_check_inplace and the
+ * inputs' edges are taken before the write. end: bumps out's version when out was written, and
+ * attaches n to the result (consuming n); returns the result. */
+int oz_grad_begin(const char *fname, const char *node_name, oz_backward_fn backward,
+                  const oz_tensor *const *ins, int n_ins, const oz_tensor *out, oz_node **node);
+oz_tensor *oz_grad_end(oz_node *node, oz_tensor *result, oz_tensor *out);
+
+/* Marks `view` (made by a view op from `base`) so in-place writes through it are refused while
+ * base requires grad (see oz_check_inplace). */
+void oz_mark_view(oz_tensor *view, const oz_tensor *base);
+/* The edge a gradient for t flows along (new reference in e->node, NULL when t needs none). */
+int oz_tensor_edge(const oz_tensor *t, oz_edge *e);
+bool oz_node_is_accumulator(const oz_node *n);
 
 /* Sums grad down to (ndim, shape): undoes broadcasting. New reference. */
 oz_tensor *oz_sum_to_shape(const oz_tensor *grad, int ndim, const int64_t *shape);

@@ -34,6 +34,9 @@ typedef struct oz_storage {
   oz_device device;
   oz_deleter deleter; /* NULL: memory is not owned (never freed) */
   void *deleter_ctx;
+  /* Bumped by every in-place write; shared by all views, so autograd can tell that a saved
+   * tensor changed after it was saved (torch's version counter). */
+  int64_t version;
 } oz_storage;
 
 typedef struct oz_tensor {
@@ -46,9 +49,12 @@ typedef struct oz_tensor {
   int64_t strides[OZ_MAX_DIMS]; /* in elements */
   /* A 0-d tensor made from a Python number: lowest priority in type promotion. */
   bool is_wrapped_number;
-  /* Reserved for the autograd engine (issue 3); NULL for now. */
+  /* Autograd state (oz_autograd_meta, core/oz_autograd.h); NULL until needed. */
   void *autograd;
 } oz_tensor;
+
+/* Frees a dying tensor's autograd state (core/autograd.c). */
+void oz_autograd_release(oz_tensor *t);
 
 /* ---- host memory: 64-byte aligned, failure is an error (OZ_ERR_NOMEM), never an abort ---- */
 void *oz_host_alloc(size_t nbytes);

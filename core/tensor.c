@@ -46,7 +46,7 @@ oz_storage *oz_storage_wrap(void *data, size_t nbytes, oz_device device, oz_dele
                             void *ctx) {
   oz_storage *s = oz_host_alloc(sizeof *s);
   if (!s) return NULL;
-  *s = (oz_storage){1, data, nbytes, device, deleter, ctx};
+  *s = (oz_storage){1, data, nbytes, device, deleter, ctx, 0};
   return s;
 }
 
@@ -59,7 +59,7 @@ oz_storage *oz_storage_new(size_t nbytes, oz_device device) {
     oz_host_free(s);
     return NULL;
   }
-  *s = (oz_storage){1, data, nbytes, device, NULL, NULL};
+  *s = (oz_storage){1, data, nbytes, device, NULL, NULL, 0};
   if (device.type == OZ_DEVICE_CPU) {
     s->deleter = free_host_memory;
   } else {
@@ -82,6 +82,7 @@ void oz_tensor_incref(oz_tensor *t) { __atomic_add_fetch(&t->refcount, 1, __ATOM
 
 void oz_tensor_decref(oz_tensor *t) {
   if (!t || __atomic_sub_fetch(&t->refcount, 1, __ATOMIC_ACQ_REL) != 0) return;
+  if (t->autograd) oz_autograd_release(t);
   oz_storage_decref(t->storage);
   oz_host_free(t);
   __atomic_sub_fetch(&live_tensors, 1, __ATOMIC_RELAXED);

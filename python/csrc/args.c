@@ -391,13 +391,14 @@ int ozpy_parse_varargs_ints(ozpy_sig *sig, PyObject *const *args, Py_ssize_t nar
   return 0;
 }
 
-int ozpy_arg_requires_grad(const char *fname, PyObject *o) {
-  bool rg = false;
-  if (ozpy_arg_bool(fname, "requires_grad", 0, o, false, &rg) < 0)
-    return -1;
-  if (rg) {
-    ozpy_no_autograd();
-    return -1;
+int ozpy_arg_requires_grad(const char *fname, PyObject *o, bool *rg) {
+  return ozpy_arg_bool(fname, "requires_grad", 0, o, false, rg);
+}
+
+oz_tensor *ozpy_apply_requires_grad(oz_tensor *t, bool requires_grad) {
+  if (t && requires_grad && oz_set_requires_grad(t, true) != OZ_OK) {
+    oz_tensor_decref(t);
+    return NULL; /* ozpy_wrap(NULL) raises the core's error */
   }
-  return 0;
+  return t;
 }

@@ -474,23 +474,9 @@ static PyObject *number_to_py(const ozpy_number *n) {
 
 /* ============================ moving and casting ============================ */
 
-static bool same_device(oz_device a, oz_device b) {
-  return a.type == b.type && (a.type == OZ_DEVICE_CPU || a.index == b.index);
-}
 
 oz_tensor *ozpy_to(const oz_tensor *t, int dtype, oz_device device, bool copy) {
-  oz_device cur = t->storage ? t->storage->device : OZ_CPU;
-  if (same_device(cur, device))
-    return oz_to_dtype(t, dtype, copy);
-  /* Across devices: allocate on the target and let the core's copy_ move and cast. */
-  oz_tensor *r = oz_empty(t->ndim, t->shape, dtype, device);
-  if (!r)
-    return NULL;
-  if (oz_copy_(r, t) != OZ_OK) {
-    oz_tensor_decref(r);
-    return NULL;
-  }
-  return r;
+  return oz_ad_to(t, dtype, device, copy); /* records ToCopyBackward0 when t requires grad */
 }
 
 oz_tensor *ozpy_cpu_contiguous(const oz_tensor *t) {

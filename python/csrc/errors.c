@@ -64,7 +64,3 @@ void ozpy_type_error(PyObject *exc, const char *fmt, PyObject *o) {
   Py_DECREF(name);
 }
 
-PyObject *ozpy_no_autograd(void) {
-  PyErr_SetString(PyExc_NotImplementedError, "autograd lands with issue 3");
-  return NULL;
-}

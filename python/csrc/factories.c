@@ -7,6 +7,7 @@
 /* ---- tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) ---- */
 
 static PyObject *f_tensor(PyObject *m, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
+  bool rg = false; /* requires_grad= */
   (void)m;
   static ozpy_sig sig =
       OZPY_SIG("tensor", 1, 1, "data", "dtype", "device", "requires_grad", "pin_memory");
@@ -17,11 +18,11 @@ static PyObject *f_tensor(PyObject *m, PyObject *const *args, Py_ssize_t nargs, 
   if (ozpy_parse(&sig, args, nargs, kw, a) < 0 ||
       ozpy_arg_dtype("tensor", "dtype", a[1], &dtype) < 0 ||
       ozpy_arg_device("tensor", "device", a[2], &dev, &given) < 0 ||
-      ozpy_arg_requires_grad("tensor", a[3]) < 0 ||
+      ozpy_arg_requires_grad("tensor", a[3], &rg) < 0 ||
       ozpy_arg_bool("tensor", "pin_memory", 0, a[4], false, &pin) < 0)
     return NULL;
   oz_tensor *t = ozpy_tensor_from_data(a[0], dtype, dev, true);
-  return t ? ozpy_wrap(t) : NULL;
+  return t ? ozpy_wrap(ozpy_apply_requires_grad(t, rg)) : NULL;
 }
 
 /* as_tensor(data, dtype=None, device=None): shares data when it already is a tensor (or numpy
@@ -65,6 +66,7 @@ enum { FILL_ZEROS, FILL_ONES, FILL_NONE };
 
 static PyObject *sized_factory(ozpy_sig *sig, int fill, PyObject *const *args, Py_ssize_t nargs,
                                PyObject *kw) {
+  bool rg = false; /* requires_grad= */
   PyObject *a[OZPY_MAX_ARGS];
   int64_t shape[OZPY_MAX_LIST];
   int ndim, dtype;
@@ -80,7 +82,7 @@ static PyObject *sized_factory(ozpy_sig *sig, int fill, PyObject *const *args, P
   }
   if (ozpy_arg_out(fname, a[1], &out) < 0 || ozpy_arg_dtype(fname, "dtype", a[2], &dtype) < 0 ||
       ozpy_arg_device(fname, "device", a[3], &dev, &dev_given) < 0 ||
-      ozpy_arg_requires_grad(fname, a[4]) < 0 ||
+      ozpy_arg_requires_grad(fname, a[4], &rg) < 0 ||
       ozpy_arg_bool(fname, "pin_memory", 0, a[5], false, &pin) < 0)
     return NULL;
   if (a[6] && a[6] != Py_None) { /* layout: only the strided layout exists here */
@@ -94,9 +96,9 @@ static PyObject *sized_factory(ozpy_sig *sig, int fill, PyObject *const *args, P
   if (dtype < 0)
     dtype = oz_default_dtype();
   if (fill == FILL_NONE)
-    return ozpy_wrap(oz_empty(ndim, shape, dtype, dev));
+    return ozpy_wrap(ozpy_apply_requires_grad(oz_empty(ndim, shape, dtype, dev), rg));
   oz_scalar v = fill == FILL_ONES ? (oz_scalar){1.0, 1} : (oz_scalar){0.0, 0};
-  return ozpy_wrap(oz_full(ndim, shape, v, dtype, dev));
+  return ozpy_wrap(ozpy_apply_requires_grad(oz_full(ndim, shape, v, dtype, dev), rg));
 }
 
 #define SIZED_SIG(name)                                                                            \
@@ -127,6 +129,7 @@ static int dtype_of_number(const ozpy_number *v) {
 /* ---- full(size, fill_value, *, dtype=None, device=None, requires_grad=False) ---- */
 
 static PyObject *f_full(PyObject *m, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
+  bool rg = false; /* requires_grad= */
   (void)m;
   static ozpy_sig sig = OZPY_SIG("full", 2, 2, "size", "fill_value", "out", "dtype", "device",
                                  "requires_grad", "pin_memory", "layout");
@@ -148,7 +151,7 @@ static PyObject *f_full(PyObject *m, PyObject *const *args, Py_ssize_t nargs, Py
       ozpy_arg_number("full", "fill_value", 2, a[1], &v) < 0 ||
       ozpy_arg_out("full", a[2], &out) < 0 || ozpy_arg_dtype("full", "dtype", a[3], &dtype) < 0 ||
       ozpy_arg_device("full", "device", a[4], &dev, &given) < 0 ||
-      ozpy_arg_requires_grad("full", a[5]) < 0 ||
+      ozpy_arg_requires_grad("full", a[5], &rg) < 0 ||
       ozpy_arg_bool("full", "pin_memory", 0, a[6], false, &pin) < 0)
     return NULL;
   if (out) {
@@ -157,13 +160,14 @@ static PyObject *f_full(PyObject *m, PyObject *const *args, Py_ssize_t nargs, Py
   }
   if (dtype < 0)
     dtype = dtype_of_number(&v);
-  return ozpy_wrap(oz_full(ndim, shape, v.s, dtype, dev));
+  return ozpy_wrap(ozpy_apply_requires_grad(oz_full(ndim, shape, v.s, dtype, dev), rg));
 }
 
 /* ---- zeros_like/ones_like/empty_like(input, *, dtype, device, requires_grad), full_like ---- */
 
 static PyObject *like_factory(const char *fname, int fill, PyObject *input, const ozpy_number *v,
                               PyObject *dtype_obj, PyObject *device_obj, PyObject *rg_obj) {
+  bool rg = false; /* requires_grad= */
   oz_tensor *t;
   int dtype;
   oz_device dev;
@@ -171,16 +175,16 @@ static PyObject *like_factory(const char *fname, int fill, PyObject *input, cons
   if (ozpy_arg_tensor(fname, "input", 1, input, &t) < 0 ||
       ozpy_arg_dtype(fname, "dtype", dtype_obj, &dtype) < 0 ||
       ozpy_arg_device(fname, "device", device_obj, &dev, &given) < 0 ||
-      ozpy_arg_requires_grad(fname, rg_obj) < 0)
+      ozpy_arg_requires_grad(fname, rg_obj, &rg) < 0)
     return NULL;
   if (dtype < 0)
     dtype = t->dtype;
   if (!given)
     dev = t->storage ? t->storage->device : OZ_CPU;
   if (fill == FILL_NONE)
-    return ozpy_wrap(oz_empty(t->ndim, t->shape, dtype, dev));
+    return ozpy_wrap(ozpy_apply_requires_grad(oz_empty(t->ndim, t->shape, dtype, dev), rg));
   oz_scalar s = v ? v->s : fill == FILL_ONES ? (oz_scalar){1.0, 1} : (oz_scalar){0.0, 0};
-  return ozpy_wrap(oz_full(t->ndim, t->shape, s, dtype, dev));
+  return ozpy_wrap(ozpy_apply_requires_grad(oz_full(t->ndim, t->shape, s, dtype, dev), rg));
 }
 
 #define LIKE_SIG(name)                                                                             \
@@ -215,6 +219,7 @@ static PyObject *f_full_like(PyObject *m, PyObject *const *args, Py_ssize_t narg
 /* ---- arange(end) / arange(start, end, step=1, *, dtype=None, device=None) ---- */
 
 static PyObject *f_arange(PyObject *m, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
+  bool rg = false; /* requires_grad= */
   (void)m;
   static ozpy_sig sig = OZPY_SIG("arange", 3, 0, "start", "end", "step", "out", "dtype", "device",
                                  "requires_grad", "layout", "pin_memory");
@@ -251,7 +256,7 @@ static PyObject *f_arange(PyObject *m, PyObject *const *args, Py_ssize_t nargs, 
   if (ozpy_arg_out("arange", a[3], &out) < 0 ||
       ozpy_arg_dtype("arange", "dtype", a[4], &dtype) < 0 ||
       ozpy_arg_device("arange", "device", a[5], &dev, &given) < 0 ||
-      ozpy_arg_requires_grad("arange", a[6]) < 0 ||
+      ozpy_arg_requires_grad("arange", a[6], &rg) < 0 ||
       ozpy_arg_bool("arange", "pin_memory", 0, a[8], false, &pin) < 0)
     return NULL;
   if (out) {
@@ -261,7 +266,7 @@ static PyObject *f_arange(PyObject *m, PyObject *const *args, Py_ssize_t nargs, 
   double f[3];
   for (int k = 0; k < 3; k++)
     f[k] = v[k].dtype == OZ_FLOAT64 ? v[k].s.f : (double)v[k].s.i;
-  return ozpy_wrap(oz_arange(f[0], f[1], f[2], all_int, dtype, dev));
+  return ozpy_wrap(ozpy_apply_requires_grad(oz_arange(f[0], f[1], f[2], all_int, dtype, dev), rg));
 }
 
 /* ---- from_numpy(ndarray): shares memory ---- */

@@ -144,7 +144,7 @@ static oz_tensor *index_view(oz_tensor *t, PyObject *index) {
                      d + selected, (long long)size);
         goto fail;
       }
-      next = oz_select(cur, d, i);
+      next = oz_ad_select(cur, d, i);
       selected++;
       break;
     }
@@ -164,18 +164,18 @@ static oz_tensor *index_view(oz_tensor *t, PyObject *index) {
         d++;
         continue;
       }
-      next = oz_slice(cur, d, start, stop, step);
+      next = oz_ad_slice(cur, d, start, stop, step);
       d++;
       break;
     }
     case IDX_NONE:
     case IDX_TRUE:
-      next = oz_unsqueeze(cur, d);
+      next = oz_ad_unsqueeze(cur, d);
       d++;
       break;
     case IDX_FALSE: { /* a new dim of size 0 */
-      oz_tensor *u = oz_unsqueeze(cur, d);
-      next = u ? oz_slice(u, d, 0, 0, 1) : NULL;
+      oz_tensor *u = oz_ad_unsqueeze(cur, d);
+      next = u ? oz_ad_slice(u, d, 0, 0, 1) : NULL;
       oz_tensor_decref(u);
       d++;
       break;
@@ -194,7 +194,7 @@ static oz_tensor *index_view(oz_tensor *t, PyObject *index) {
   }
   if (cur == t) { /* x[:] and x[...] are still new views */
     oz_tensor_decref(cur);
-    cur = oz_alias(t);
+    cur = oz_ad_alias(t);
     if (!cur)
       ozpy_raise();
   }
@@ -211,7 +211,7 @@ PyObject *ozpy_getitem(PyObject *self, PyObject *index) {
     int overflow = 0;
     long long i = PyLong_AsLongLongAndOverflow(index, &overflow);
     if (!overflow && !(i == -1 && PyErr_Occurred()) && i >= -t->shape[0] && i < t->shape[0])
-      return ozpy_wrap(oz_select(t, 0, (int64_t)i));
+      return ozpy_wrap(oz_ad_select(t, 0, (int64_t)i));
     PyErr_Clear(); /* the general path raises PyTorch's errors */
   }
   oz_tensor *v = index_view(t, index);
@@ -230,17 +230,17 @@ int ozpy_setitem(PyObject *self, PyObject *index, PyObject *value) {
   if (isnum < 0) {
     rc = -1;
   } else if (isnum == 1) {
-    if (oz_fill_(v, num.s) != OZ_OK)
+    if (oz_ad_fill_(v, num.s) != OZ_OK)
       rc = ozpy_raise_int();
   } else if (ozpy_is_tensor(value)) {
-    if (oz_copy_(v, ozpy_T(value)) != OZ_OK)
+    if (oz_ad_copy_(v, ozpy_T(value)) != OZ_OK)
       rc = ozpy_raise_int();
   } else { /* a nested list: made a tensor of the target's dtype first */
     oz_device dev = v->storage ? v->storage->device : OZ_CPU;
     oz_tensor *src = ozpy_tensor_from_data(value, v->dtype, dev, false);
     if (!src)
       rc = -1;
-    else if (oz_copy_(v, src) != OZ_OK)
+    else if (oz_ad_copy_(v, src) != OZ_OK)
       rc = ozpy_raise_int();
     oz_tensor_decref(src);
   }

@@ -384,7 +384,7 @@ static PyObject *f_clone(PyObject *m, PyObject *const *args, Py_ssize_t nargs, P
   if (ozpy_parse(&sig, args, nargs, kw, a) < 0 ||
       ozpy_arg_tensor("clone", "input", 1, a[0], &x) < 0)
     return NULL;
-  return ozpy_wrap(oz_clone(x));
+  return ozpy_wrap(oz_ad_clone(x));
 }
 
 static PyObject *m_clone(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
@@ -392,7 +392,7 @@ static PyObject *m_clone(PyObject *self, PyObject *const *args, Py_ssize_t nargs
   PyObject *a[1];
   if (ozpy_parse(&sig, args, nargs, kw, a) < 0)
     return NULL;
-  return ozpy_wrap(oz_clone(ozpy_T(self)));
+  return ozpy_wrap(oz_ad_clone(ozpy_T(self)));
 }
 
 static PyObject *m_contiguous(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
@@ -401,7 +401,7 @@ static PyObject *m_contiguous(PyObject *self, PyObject *const *args, Py_ssize_t 
   PyObject *a[1];
   if (ozpy_parse(&sig, args, nargs, kw, a) < 0)
     return NULL;
-  return ozpy_wrap_same(self, oz_contiguous(ozpy_T(self)));
+  return ozpy_wrap_same(self, oz_ad_contiguous(ozpy_T(self)));
 }
 
 static PyObject *m_copy_(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
@@ -411,7 +411,7 @@ static PyObject *m_copy_(PyObject *self, PyObject *const *args, Py_ssize_t nargs
   if (ozpy_parse(&sig, args, nargs, kw, a) < 0 ||
       ozpy_arg_operand("copy_", "src", 1, a[0], &src, &tmp) < 0)
     return NULL;
-  int rc = oz_copy_(ozpy_T(self), src);
+  int rc = oz_ad_copy_(ozpy_T(self), src);
   oz_tensor_decref(tmp);
   if (rc != OZ_OK)
     return ozpy_raise();
@@ -429,7 +429,7 @@ static PyObject *fill_impl(PyObject *self, PyObject *value) {
   }
   if (ozpy_arg_number("fill_", "value", 1, value, &v) < 0)
     return NULL;
-  if (oz_fill_(ozpy_T(self), v.s) != OZ_OK)
+  if (oz_ad_fill_(ozpy_T(self), v.s) != OZ_OK)
     return ozpy_raise();
   return Py_NewRef(self);
 }
@@ -444,7 +444,7 @@ static PyObject *m_fill_(PyObject *self, PyObject *const *args, Py_ssize_t nargs
 
 static PyObject *m_zero_(PyObject *self, PyObject *unused) {
   (void)unused;
-  if (oz_fill_(ozpy_T(self), (oz_scalar){0.0, 0}) != OZ_OK)
+  if (oz_ad_fill_(ozpy_T(self), (oz_scalar){0.0, 0}) != OZ_OK)
     return ozpy_raise();
   return Py_NewRef(self);
 }

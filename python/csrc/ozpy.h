@@ -20,6 +20,8 @@
 #include "core/oz_error.h"
 #include "core/oz_ops.h"
 #include "core/oz_tensor.h"
+#include "core/oz_autograd.h"
+#include "core/oz_views_grad.h"
 
 /* ---- the tensor object (tensor_type.c) ---- */
 typedef struct ozpy_tensor_object {
@@ -74,8 +76,6 @@ PyObject *ozpy_type_name(PyObject *o);
 /* Sets `exc` with "<prefix>... not <type name>"-style messages: fmt's single %U gets the type
  * name of `o`. */
 void ozpy_type_error(PyObject *exc, const char *fmt, PyObject *o);
-/* NotImplementedError("autograd lands with issue 3"). */
-PyObject *ozpy_no_autograd(void);
 
 /* ---- argument parsing (args.c) ---- */
 #define OZPY_MAX_ARGS 12
@@ -155,8 +155,8 @@ int ozpy_arg_number(const char *fname, const char *arg, int pos, PyObject *o, oz
 /* An int or a sequence of ints (dims); None/NULL gives n = 0. */
 int ozpy_arg_int_list(const char *fname, const char *arg, int pos, PyObject *o, int64_t *vals,
                       int *n);
-/* requires_grad=: only False is accepted until autograd exists. */
-int ozpy_arg_requires_grad(const char *fname, PyObject *o);
+/* requires_grad= (a bool; default False) into *rg. */
+int ozpy_arg_requires_grad(const char *fname, PyObject *o, bool *rg);
 
 /* ---- conversions (convert.c) ---- */
 /* torch.tensor's data -> a new tensor. dtype < 0 infers it as PyTorch does. */
@@ -215,6 +215,20 @@ extern PyMethodDef ozpy_functions_ops[];          /* ops.c */
 extern PyMethodDef ozpy_functions_views[];        /* views.c */
 extern PyMethodDef ozpy_functions_factories[];    /* factories.c */
 extern PyMethodDef ozpy_functions_dtype[];        /* dtype_device.c */
+/* autograd.c: Tensor's autograd attributes and methods, torch.autograd's functions. */
+extern PyMethodDef ozpy_tensor_methods_autograd[], ozpy_functions_autograd[];
+PyObject *ozpy_get_requires_grad(PyObject *self, void *c);
+int ozpy_set_requires_grad(PyObject *self, PyObject *value, void *c);
+PyObject *ozpy_get_grad(PyObject *self, void *c);
+int ozpy_set_grad(PyObject *self, PyObject *value, void *c);
+PyObject *ozpy_get_grad_fn(PyObject *self, void *c);
+PyObject *ozpy_get_is_leaf(PyObject *self, void *c);
+PyObject *ozpy_get_retains_grad(PyObject *self, void *c);
+PyObject *ozpy_get_version(PyObject *self, void *c);
+int ozpy_autograd_init(PyObject *module);
+/* Applies a factory's requires_grad= to a new tensor (RuntimeError for integer dtypes). */
+oz_tensor *ozpy_apply_requires_grad(oz_tensor *t, bool requires_grad);
+
 /* One pair per op family, in ops_<family>.c. */
 extern PyMethodDef ozpy_tensor_methods_unary[], ozpy_functions_unary[];
 extern PyMethodDef ozpy_tensor_methods_binary[], ozpy_functions_binary[];

@@ -159,9 +159,12 @@ static PyObject *tensor_make_subclass(PyObject *unused, PyObject *args, PyObject
                     data);
     return NULL;
   }
-  if (require_grad)
-    return ozpy_no_autograd();
-  return ozpy_wrap_as((PyTypeObject *)cls, oz_alias(ozpy_T(data)));
+  oz_tensor *t = oz_alias(ozpy_T(data)); /* a fresh leaf sharing data's memory */
+  if (t && require_grad && oz_set_requires_grad(t, true) != OZ_OK) {
+    oz_tensor_decref(t);
+    return ozpy_raise();
+  }
+  return ozpy_wrap_as((PyTypeObject *)cls, t);
 }
 
 /* ============================== attributes ============================== */
@@ -241,47 +244,12 @@ static int set_data(PyObject *self, PyObject *value, void *c) {
   if (!nt)
     return ozpy_raise_int();
   oz_tensor *old = ozpy_T(self);
+  /* x.data = y swaps the values, not the identity: x keeps requires_grad, grad and history. */
+  nt->autograd = old->autograd;
+  old->autograd = NULL;
   ((ozpy_tensor_object *)self)->t = nt;
   oz_tensor_decref(old);
   return 0;
-}
-
-/* Autograd attributes: present so code that reads them runs; issue 3 gives them meaning. */
-static PyObject *get_requires_grad(PyObject *self, void *c) {
-  (void)self, (void)c;
-  Py_RETURN_FALSE;
-}
-
-static int set_requires_grad(PyObject *self, PyObject *value, void *c) {
-  (void)self, (void)c;
-  if (!value || !PyBool_Check(value)) {
-    PyErr_SetString(PyExc_TypeError, "requires_grad must be a bool");
-    return -1;
-  }
-  if (value == Py_True) {
-    ozpy_no_autograd();
-    return -1;
-  }
-  return 0;
-}
-
-static PyObject *get_none(PyObject *self, void *c) {
-  (void)self, (void)c;
-  Py_RETURN_NONE;
-}
-
-static int set_grad(PyObject *self, PyObject *value, void *c) {
-  (void)self, (void)c;
-  if (value && value != Py_None) {
-    ozpy_no_autograd();
-    return -1;
-  }
-  return 0;
-}
-
-static PyObject *get_true(PyObject *self, void *c) {
-  (void)self, (void)c;
-  Py_RETURN_TRUE;
 }
 
 static PyGetSetDef tensor_getset[] = {
@@ -295,10 +263,12 @@ static PyGetSetDef tensor_getset[] = {
     {"is_cpu", get_is_cpu, NULL, NULL, NULL},
     {"itemsize", get_itemsize, NULL, NULL, NULL},
     {"nbytes", get_nbytes, NULL, NULL, NULL},
-    {"requires_grad", get_requires_grad, set_requires_grad, NULL, NULL},
-    {"grad", get_none, set_grad, NULL, NULL},
-    {"grad_fn", get_none, NULL, NULL, NULL},
-    {"is_leaf", get_true, NULL, NULL, NULL},
+    {"requires_grad", ozpy_get_requires_grad, ozpy_set_requires_grad, NULL, NULL},
+    {"grad", ozpy_get_grad, ozpy_set_grad, NULL, NULL},
+    {"grad_fn", ozpy_get_grad_fn, NULL, NULL, NULL},
+    {"is_leaf", ozpy_get_is_leaf, NULL, NULL, NULL},
+    {"retains_grad", ozpy_get_retains_grad, NULL, NULL, NULL},
+    {"_version", ozpy_get_version, NULL, NULL, NULL},
     {"__array_interface__", get_array_interface, NULL, "numpy's array interface (CPU only)", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
@@ -522,30 +492,6 @@ static PyObject *m_storage_offset(PyObject *self, PyObject *unused) {
   return PyLong_FromLongLong(ozpy_T(self)->offset);
 }
 
-static PyObject *m_detach(PyObject *self, PyObject *unused) {
-  (void)unused;
-  return ozpy_wrap(oz_alias(ozpy_T(self)));
-}
-
-static PyObject *m_detach_(PyObject *self, PyObject *unused) {
-  (void)unused;
-  return Py_NewRef(self);
-}
-
-static PyObject *m_requires_grad_(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
-                                  PyObject *kwnames) {
-  static ozpy_sig sig = OZPY_SIG("requires_grad_", 1, 0, "requires_grad");
-  PyObject *a[1];
-  if (ozpy_parse(&sig, args, nargs, kwnames, a) < 0)
-    return NULL;
-  bool rg = true;
-  if (ozpy_arg_bool("requires_grad_", "requires_grad", 1, a[0], true, &rg) < 0)
-    return NULL;
-  if (rg)
-    return ozpy_no_autograd();
-  return Py_NewRef(self);
-}
-
 PyMethodDef ozpy_tensor_methods_core[] = {
     {"dim", m_dim, METH_NOARGS, "number of dimensions"},
     {"ndimension", m_dim, METH_NOARGS, "number of dimensions"},
@@ -558,9 +504,6 @@ PyMethodDef ozpy_tensor_methods_core[] = {
     {"is_floating_point", m_is_floating_point, METH_NOARGS, NULL},
     {"data_ptr", m_data_ptr, METH_NOARGS, "address of the first element"},
     {"storage_offset", m_storage_offset, METH_NOARGS, "offset into the storage, in elements"},
-    {"detach", m_detach, METH_NOARGS, NULL},
-    {"detach_", m_detach_, METH_NOARGS, NULL},
-    {"requires_grad_", OZPY_FASTCALL_KW(m_requires_grad_), OZPY_FLAGS, NULL},
     {"_make_subclass", (PyCFunction)(void (*)(void))tensor_make_subclass,
      METH_VARARGS | METH_KEYWORDS | METH_STATIC, "_make_subclass(cls, data, require_grad=False)"},
     {NULL, NULL, 0, NULL},
@@ -664,6 +607,7 @@ static PyMethodDef *concat_methods(PyMethodDef *const *tables, int n_tables) {
 
 int ozpy_tensor_type_init(PyObject *module) {
   PyMethodDef *tables[] = {ozpy_tensor_methods_core,   ozpy_tensor_methods_ops,
+                           ozpy_tensor_methods_autograd,
                            ozpy_tensor_methods_views,  ozpy_tensor_methods_convert,
                            ozpy_tensor_methods_unary, ozpy_tensor_methods_binary, ozpy_tensor_methods_reduce, ozpy_tensor_methods_index, ozpy_tensor_methods_nn, ozpy_tensor_methods_random, ozpy_tensor_methods_linalg, ozpy_tensor_methods_optim};
   all_methods = concat_methods(tables, (int)(sizeof tables / sizeof tables[0]));

@@ -36,7 +36,7 @@ static PyObject *m_view(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
   int ndim;
   if (varargs_shape(&sig, args, nargs, kw, shape, &ndim) < 0)
     return NULL;
-  return ozpy_wrap(oz_view_shape(t, ndim, shape));
+  return ozpy_wrap(oz_ad_view(t, ndim, shape));
 }
 
 static PyObject *m_reshape(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
@@ -45,7 +45,7 @@ static PyObject *m_reshape(PyObject *self, PyObject *const *args, Py_ssize_t nar
   int ndim;
   if (varargs_shape(&sig, args, nargs, kw, shape, &ndim) < 0)
     return NULL;
-  return ozpy_wrap(oz_reshape(ozpy_T(self), ndim, shape));
+  return ozpy_wrap(oz_ad_reshape(ozpy_T(self), ndim, shape));
 }
 
 static PyObject *m_expand(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
@@ -54,7 +54,7 @@ static PyObject *m_expand(PyObject *self, PyObject *const *args, Py_ssize_t narg
   int ndim;
   if (varargs_shape(&sig, args, nargs, kw, shape, &ndim) < 0)
     return NULL;
-  return ozpy_wrap(oz_expand(ozpy_T(self), ndim, shape));
+  return ozpy_wrap(oz_ad_expand(ozpy_T(self), ndim, shape));
 }
 
 static PyObject *m_permute(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
@@ -63,7 +63,7 @@ static PyObject *m_permute(PyObject *self, PyObject *const *args, Py_ssize_t nar
   int n;
   if (varargs_shape(&sig, args, nargs, kw, dims, &n) < 0)
     return NULL;
-  return ozpy_wrap(oz_permute(ozpy_T(self), n, dims));
+  return ozpy_wrap(oz_ad_permute(ozpy_T(self), n, dims));
 }
 
 /* *_as(other): the same op with other's shape. */
@@ -71,21 +71,21 @@ static PyObject *m_view_as(PyObject *self, PyObject *other) {
   oz_tensor *o;
   if (ozpy_arg_tensor("view_as", "other", 1, other, &o) < 0)
     return NULL;
-  return ozpy_wrap(oz_view_shape(ozpy_T(self), o->ndim, o->shape));
+  return ozpy_wrap(oz_ad_view(ozpy_T(self), o->ndim, o->shape));
 }
 
 static PyObject *m_reshape_as(PyObject *self, PyObject *other) {
   oz_tensor *o;
   if (ozpy_arg_tensor("reshape_as", "other", 1, other, &o) < 0)
     return NULL;
-  return ozpy_wrap(oz_reshape(ozpy_T(self), o->ndim, o->shape));
+  return ozpy_wrap(oz_ad_reshape(ozpy_T(self), o->ndim, o->shape));
 }
 
 static PyObject *m_expand_as(PyObject *self, PyObject *other) {
   oz_tensor *o;
   if (ozpy_arg_tensor("expand_as", "other", 1, other, &o) < 0)
     return NULL;
-  return ozpy_wrap(oz_expand(ozpy_T(self), o->ndim, o->shape));
+  return ozpy_wrap(oz_ad_expand(ozpy_T(self), o->ndim, o->shape));
 }
 
 /* ---- t, T, transpose ---- */
@@ -96,7 +96,7 @@ static oz_tensor *t_impl(const oz_tensor *t) {
                  (int)t->ndim);
     return NULL;
   }
-  return t->ndim < 2 ? oz_alias(t) : oz_transpose(t, 0, 1);
+  return oz_ad_t(t);
 }
 
 PyObject *ozpy_t_view(PyObject *self) { return ozpy_wrap(t_impl(ozpy_T(self))); }
@@ -115,7 +115,7 @@ PyObject *ozpy_T_view(PyObject *self) {
   int64_t dims[OZ_MAX_DIMS];
   for (int i = 0; i < t->ndim; i++)
     dims[i] = t->ndim - 1 - i;
-  return ozpy_wrap(oz_permute(t, t->ndim, dims));
+  return ozpy_wrap(oz_ad_permute(t, t->ndim, dims));
 }
 
 static PyObject *m_t(PyObject *self, PyObject *unused) {
@@ -129,7 +129,7 @@ static PyObject *transpose_impl(const char *fname, oz_tensor *t, PyObject *d0, P
   if (ozpy_arg_int(fname, "dim0", pos, d0, &a) < 0 ||
       ozpy_arg_int(fname, "dim1", pos + 1, d1, &b) < 0)
     return NULL;
-  return ozpy_wrap(oz_transpose(t, a, b));
+  return ozpy_wrap(oz_ad_transpose(t, a, b));
 }
 
 static PyObject *m_transpose(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
@@ -145,11 +145,11 @@ static PyObject *m_transpose(PyObject *self, PyObject *const *args, Py_ssize_t n
 
 static PyObject *squeeze_impl(oz_tensor *t, PyObject *dim_obj, int pos) {
   if (!dim_obj || dim_obj == Py_None)
-    return ozpy_wrap(oz_squeeze(t));
+    return ozpy_wrap(oz_ad_squeeze(t));
   int64_t d;
   if (ozpy_arg_int("squeeze", "dim", pos, dim_obj, &d) < 0)
     return NULL;
-  return ozpy_wrap(oz_squeeze_dim(t, d));
+  return ozpy_wrap(oz_ad_squeeze_dim(t, d));
 }
 
 static PyObject *m_squeeze(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
@@ -167,7 +167,7 @@ static PyObject *m_unsqueeze(PyObject *self, PyObject *const *args, Py_ssize_t n
   int64_t d;
   if (ozpy_parse(&sig, args, nargs, kw, a) < 0 || ozpy_arg_int("unsqueeze", "dim", 1, a[0], &d) < 0)
     return NULL;
-  return ozpy_wrap(oz_unsqueeze(ozpy_T(self), d));
+  return ozpy_wrap(oz_ad_unsqueeze(ozpy_T(self), d));
 }
 
 /* ---- select, narrow ---- */
@@ -177,7 +177,7 @@ static PyObject *select_impl(oz_tensor *t, PyObject *d_obj, PyObject *i_obj, int
   if (ozpy_arg_int("select", "dim", pos, d_obj, &d) < 0 ||
       ozpy_arg_int("select", "index", pos + 1, i_obj, &i) < 0)
     return NULL;
-  return ozpy_wrap(oz_select(t, d, i));
+  return ozpy_wrap(oz_ad_select(t, d, i));
 }
 
 static PyObject *m_select(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
@@ -221,7 +221,7 @@ static PyObject *narrow_impl(oz_tensor *t, PyObject *d_obj, PyObject *s_obj, PyO
                  (long long)start, (long long)length, (long long)size);
     return NULL;
   }
-  return ozpy_wrap(oz_slice(t, dim, start, start + length, 1));
+  return ozpy_wrap(oz_ad_slice(t, dim, start, start + length, 1));
 }
 
 static PyObject *m_narrow(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
@@ -242,7 +242,7 @@ static PyObject *flatten_impl(PyObject *self_obj, oz_tensor *t, PyObject *s_obj,
     return NULL;
   if (t->ndim == 0) {
     int64_t one = 1;
-    return ozpy_wrap(oz_reshape(t, 1, &one));
+    return ozpy_wrap(oz_ad_reshape(t, 1, &one));
   }
   int start = oz_wrap_dim(s, t->ndim), end = oz_wrap_dim(e, t->ndim);
   if (start < 0 || end < 0)
@@ -253,7 +253,7 @@ static PyObject *flatten_impl(PyObject *self_obj, oz_tensor *t, PyObject *s_obj,
     return NULL;
   }
   if (start == end) /* PyTorch returns the input itself */
-    return self_obj ? Py_NewRef(self_obj) : ozpy_wrap(oz_alias(t));
+    return self_obj ? Py_NewRef(self_obj) : ozpy_wrap(oz_ad_alias(t));
   int64_t shape[OZ_MAX_DIMS];
   int n = 0;
   for (int i = 0; i < start; i++)
@@ -264,7 +264,7 @@ static PyObject *flatten_impl(PyObject *self_obj, oz_tensor *t, PyObject *s_obj,
   shape[n++] = prod;
   for (int i = end + 1; i < t->ndim; i++)
     shape[n++] = t->shape[i];
-  return ozpy_wrap(oz_reshape(t, n, shape));
+  return ozpy_wrap(oz_ad_reshape(t, n, shape));
 }
 
 static PyObject *m_flatten(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
@@ -307,7 +307,7 @@ static PyObject *f_reshape(PyObject *m, PyObject *const *args, Py_ssize_t nargs,
       ozpy_arg_tensor("reshape", "input", 1, a[0], &t) < 0 ||
       ozpy_arg_int_list("reshape", "shape", 2, a[1], shape, &ndim) < 0)
     return NULL;
-  return ozpy_wrap(oz_reshape(t, ndim, shape));
+  return ozpy_wrap(oz_ad_reshape(t, ndim, shape));
 }
 
 static PyObject *f_permute(PyObject *m, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
@@ -321,7 +321,7 @@ static PyObject *f_permute(PyObject *m, PyObject *const *args, Py_ssize_t nargs,
       ozpy_arg_tensor("permute", "input", 1, a[0], &t) < 0 ||
       ozpy_arg_int_list("permute", "dims", 2, a[1], dims, &n) < 0)
     return NULL;
-  return ozpy_wrap(oz_permute(t, n, dims));
+  return ozpy_wrap(oz_ad_permute(t, n, dims));
 }
 
 static PyObject *f_t(PyObject *m, PyObject *o) {
@@ -364,7 +364,7 @@ static PyObject *f_unsqueeze(PyObject *m, PyObject *const *args, Py_ssize_t narg
       ozpy_arg_tensor("unsqueeze", "input", 1, a[0], &t) < 0 ||
       ozpy_arg_int("unsqueeze", "dim", 2, a[1], &d) < 0)
     return NULL;
-  return ozpy_wrap(oz_unsqueeze(t, d));
+  return ozpy_wrap(oz_ad_unsqueeze(t, d));
 }
 
 static PyObject *f_flatten(PyObject *m, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {

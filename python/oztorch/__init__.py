@@ -50,6 +50,10 @@ from ._C import (  # noqa: E402, F401
 globals().update({_n: getattr(_C, _n) for _n in dir(_C)
                   if not _n.startswith("_") and _n not in globals()})
 
+from . import autograd  # noqa: E402
+from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: E402,F401
+                                 is_inference_mode_enabled, no_grad, set_grad_enabled)
+
 # ---- the dispatcher: load the backends ----
 _init_error = None
 try:
