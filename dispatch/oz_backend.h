@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 #define OZ_ABI_MAJOR 1
-#define OZ_ABI_MINOR 0
+#define OZ_ABI_MINOR 1 /* 1: the op families (ids 100-899) */
 
 #define OZ_MAX_DIMS 8     /* tensors have at most this many dimensions */
 #define OZ_MAX_INPUTS 4   /* operands of one kernel call */

@@ -2,6 +2,7 @@
  * methods, operator slots), neg, matmul, sum, and the value-moving methods (to, float(), copy_,
  * fill_, clone). Each binding parses its arguments and calls one core function: the semantics
  * (promotion, broadcasting, out= rules) are the core's. */
+#include "core/oz_ops_binary.h" /* oz_div_rounding */
 #include "python/csrc/ozpy.h"
 
 static const oz_scalar one = {1.0, 1};
@@ -148,9 +149,15 @@ static PyObject *binary_call(binary_binding *b, PyObject *self, PyObject *const 
   PyObject *in_obj = b->method ? self : a[0];
   PyObject *other_obj = b->method ? a[0] : a[1];
   int other_pos = b->method ? 1 : 2;
+  const char *rounding = NULL; /* div's rounding_mode; NULL: true division */
   if (b->i_rounding >= 0 && a[b->i_rounding] && a[b->i_rounding] != Py_None) {
-    PyErr_Format(PyExc_NotImplementedError, "%s(): rounding_mode is not supported yet", fname);
-    return NULL;
+    if (!PyUnicode_Check(a[b->i_rounding])) {
+      ozpy_type_error(PyExc_TypeError, "div(): argument 'rounding_mode' must be str, not %U",
+                      a[b->i_rounding]);
+      return NULL;
+    }
+    if (!(rounding = PyUnicode_AsUTF8AndSize(a[b->i_rounding], NULL)))
+      return NULL;
   }
   ozpy_number alpha = {one, OZ_INT64};
   if (b->i_alpha >= 0 && a[b->i_alpha] &&
@@ -186,8 +193,9 @@ static PyObject *binary_call(binary_binding *b, PyObject *self, PyObject *const 
     goto fail;
   if (b->inplace)
     out = x;
-  oz_tensor *r =
-      b->swap ? run_binary(b->op, y, x, alpha.s, out) : run_binary(b->op, x, y, alpha.s, out);
+  oz_tensor *r = rounding  ? oz_div_rounding(x, y, rounding, out)
+                 : b->swap ? run_binary(b->op, y, x, alpha.s, out)
+                           : run_binary(b->op, x, y, alpha.s, out);
   oz_tensor_decref(tmpx);
   oz_tensor_decref(tmpy);
   if (b->inplace)

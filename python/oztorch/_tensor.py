@@ -46,7 +46,7 @@ class Tensor(_C._TensorBase):
 
     def __contains__(self, element):
         if isinstance(element, (Tensor, int, float, bool)):
-            return any(bool(x == element) if x.dim() == 0 else False for x in self.reshape(-1))
+            return bool((element == self).any())
         raise RuntimeError(
             "Tensor.__contains__ only supports Tensor or scalar, but you passed in a %s."
             % type(element))

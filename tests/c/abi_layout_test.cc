@@ -31,7 +31,7 @@ TEST(AbiLayout, PlatformAssumptions) {
 
 TEST(AbiLayout, Versions) {
   EXPECT_EQ(OZ_ABI_MAJOR, 1);
-  EXPECT_EQ(OZ_ABI_MINOR, 0);
+  EXPECT_EQ(OZ_ABI_MINOR, 1);
   EXPECT_STREQ(OZ_BACKEND_ENTRY, "oz_backend_init");
 }
 
