@@ -53,7 +53,6 @@ globals().update({_n: getattr(_C, _n) for _n in dir(_C)
 from ._tensor_str import get_printoptions, printoptions, set_printoptions  # noqa: E402,F401
 from ._legacy import *  # noqa: E402,F401,F403 - Generator, default_generator, FloatTensor & co.
 from . import _legacy as _lg  # noqa: E402
-Tensor.type = _lg._tensor_type
 Tensor.new = _lg._tensor_new
 from . import autograd  # noqa: E402
 from . import return_types  # noqa: E402,F401
