@@ -319,6 +319,21 @@ oz_tensor *oz_node_saved(oz_node *n, int i) {
                  (long long)oz_version(s->tensor), (long long)s->version);
     return NULL;
   }
+  if (s->is_output && oz_grad_enabled()) {
+    /* A double backward (create_graph) needs the saved output's history back: hand out an alias
+     * whose grad_fn is this node again, as torch's SavedVariable does. (Output 0: the nodes
+     * that save outputs have one.) */
+    oz_tensor *r = oz_alias(s->tensor);
+    oz_autograd_meta *m = r ? meta_get(r) : NULL;
+    if (!m) {
+      oz_tensor_decref(r);
+      return NULL;
+    }
+    oz_node_incref(n);
+    m->grad_fn = n;
+    m->output_nr = 0;
+    return r;
+  }
   oz_tensor_incref(s->tensor);
   return s->tensor;
 }

@@ -61,7 +61,7 @@ static oz_tensor *record_view(const oz_tensor *t, oz_tensor *view, const char *n
     return NULL;
   }
   n->ints[0] = kind;
-  memcpy(n->ints + 1, args, sizeof(int64_t) * (size_t)n_args);
+  if (n_args > 0) memcpy(n->ints + 1, args, sizeof(int64_t) * (size_t)n_args);
   n->n_ints = 1 + n_args;
   if (oz_node_attach(n, &view, 1) != OZ_OK) {
     oz_tensor_decref(view);

@@ -221,7 +221,9 @@ oz_tensor *oz_div(const oz_tensor *a, const oz_tensor *b, oz_tensor *out) {
   const oz_tensor *ins[2] = {a, b};
   oz_node *n;
   /* torch computes `2 / x` as x.reciprocal() * 2 */
-  const char *name = a->is_wrapped_number ? "MulBackward0" : "DivBackward0";
+  const char *name = a->is_wrapped_number   ? "MulBackward0"
+                     : b->is_wrapped_number ? "DivBackward1" /* tensor / number */
+                                            : "DivBackward0";
   if (oz_grad_begin("div", name, div_backward, ins, 2, out, &n) != OZ_OK) return NULL;
   if (n) {
     oz_node_save(n, oz_node_needs_grad(n, 1) ? a : NULL);

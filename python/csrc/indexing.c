@@ -2,6 +2,7 @@
  * views (select/slice/unsqueeze in the core); x[idx] = value copies into that view. Advanced
  * indexing (tensors, lists, arrays as indices) is not supported yet. */
 #include "python/csrc/ozpy.h"
+#include "python/csrc/ops_index.h"
 
 /* What one index item does. */
 enum { IDX_INT, IDX_SLICE, IDX_NONE, IDX_ELLIPSIS, IDX_TRUE, IDX_FALSE };
@@ -205,6 +206,8 @@ fail:
 }
 
 PyObject *ozpy_getitem(PyObject *self, PyObject *index) {
+  if (ozpy_ix_is_advanced(index)) /* tensors, lists, arrays, bools: advanced indexing */
+    return ozpy_ix_getitem(self, index);
   oz_tensor *t = ozpy_T(self);
   /* the common x[i] without the general machinery */
   if (PyLong_Check(index) && !PyBool_Check(index) && t->ndim > 0) {
@@ -221,6 +224,8 @@ PyObject *ozpy_getitem(PyObject *self, PyObject *index) {
 }
 
 int ozpy_setitem(PyObject *self, PyObject *index, PyObject *value) {
+  if (!value || ozpy_ix_is_advanced(index)) /* `del x[i]` is refused there, as in torch */
+    return ozpy_ix_setitem(self, index, value);
   oz_tensor *v = index_view(ozpy_T(self), index);
   if (!v)
     return -1;

@@ -56,6 +56,7 @@ from . import _legacy as _lg  # noqa: E402
 Tensor.new = _lg._tensor_new
 from . import autograd  # noqa: E402
 from . import return_types  # noqa: E402,F401
+from . import nn  # noqa: E402,F401
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: E402,F401
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 
