@@ -66,7 +66,8 @@ try:
     _C._init_dispatch()
 except RuntimeError as _e:
     # `python -m oztorch.doctor` must start even when the backends do not, to say why.
-    if "oztorch.doctor" in getattr(_sys, "orig_argv", ()):
+    # (the bench too: it lists the backends that do not load, with the reason)
+    if {"oztorch.doctor", "oztorch.bench"} & set(getattr(_sys, "orig_argv", ())):
         _init_error = _e
         _C._init_error = _e
     else:

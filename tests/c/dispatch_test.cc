@@ -188,7 +188,7 @@ TEST_F(DispatchTest, PluginInfoDescribesEachLoadedBackend) {
   EXPECT_NE(std::string(tiny->path).find("tiny_backend.so"), std::string::npos) << tiny->path;
   EXPECT_TRUE(tiny->error == nullptr || tiny->error[0] == '\0') << tiny->error;
   EXPECT_EQ(tiny->abi_major, 1u);
-  EXPECT_EQ(tiny->abi_minor, 0u);
+  EXPECT_EQ(tiny->abi_minor, (uint32_t)OZ_ABI_MINOR);
   EXPECT_EQ(tiny->device_type, OZ_DEVICE_CPU);
   EXPECT_EQ(tiny->n_kernels, 1);
   EXPECT_EQ(tiny->n_ops, 1);

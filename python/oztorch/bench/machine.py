@@ -18,7 +18,13 @@ SIMD_FLAGS = ("sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512dq", "av
               "amx_bf16", "amx_int8", "neon", "asimd", "asimdhp", "sve", "sve2")
 # Environment variables that change what the BLAS libraries do.
 ENV_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-            "MKL_NUM_THREADS", "OZTORCH_FALLBACK", "OZTORCH_CHECK", "OZTORCH_PLUGIN_PATH")
+            "MKL_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_PROC_BIND",
+            "OZTORCH_FALLBACK", "OZTORCH_CHECK", "OZTORCH_PLUGIN_PATH")
+
+# (key of the torch worker's config, label in the header)
+TORCH_CONFIG = (("cpu_capability", "CPU capability"), ("BLAS_INFO", "BLAS"),
+                ("onednn", "oneDNN"), ("mkl", "MKL"), ("openmp", "OpenMP"), ("cuda", "CUDA"),
+                ("cudnn", "cuDNN"))
 
 
 def _read(path):
@@ -129,6 +135,13 @@ def gpus():
         return []
 
 
+def loadavg():
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
 def collect(threads, env):
     """The machine header; `env` is the environment the workers run in."""
     info = cpu_info()
@@ -143,6 +156,7 @@ def collect(threads, env):
         "openblas": openblas(),
         "gpus": gpus(),
         "threads": threads,
+        "load_average": loadavg(),
         "env": {k: env.get(k) for k in ENV_VARS if env.get(k) is not None},
     })
     return info
@@ -179,14 +193,18 @@ def header_lines(machine, workers):
     for g in m.get("gpus") or []:
         lines.append("GPU       %s" % g)
     env = m.get("env") or {}
+    load = m.get("load_average")
+    if load:
+        after = m.get("load_average_after")
+        lines.append("load      %s (1, 5, 15 min) at the start%s" % (
+            " ".join("%.2f" % x for x in load),
+            "; %s at the end" % " ".join("%.2f" % x for x in after) if after else ""))
     lines.append("threads   %s per process; %s" % (
         m.get("threads"), " ".join("%s=%s" % kv for kv in sorted(env.items())) or "-"))
     for name, info in workers.items():
         if info.get("module") == "torch":
             cfg = info.get("config") or {}
-            extra = [v for k, v in sorted(cfg.items()) if not k.isupper()]
-            extra += ["%s=%s" % (k, v) for k, v in sorted(cfg.items()) if k.isupper()
-                      and k in ("BLAS_INFO", "USE_MKLDNN", "USE_OPENMP")]
+            extra = ["%s %s" % (label, cfg[k]) for k, label in TORCH_CONFIG if cfg.get(k)]
             lines.append("%-9s PyTorch %s on %s, %s threads; %s" % (
                 name, info.get("version"), info.get("device"), info.get("threads"),
                 "; ".join(extra)))

@@ -39,6 +39,12 @@ MISSING_TYPES = (AttributeError, NotImplementedError, ImportError, TypeError)
 MISSING_TEXT = re.compile(r"not (yet )?implemented|not supported|unsupported|no kernel|"
                           r"has no attribute", re.I)
 
+# Lines of torch.__config__.show() worth a place in the report's header: (prefix, key).
+CONFIG_LINES = (("CPU capability usage", "cpu_capability"), ("Intel(R) MKL-DNN", "onednn"),
+                ("oneDNN", "onednn"), ("Intel(R) oneAPI Math Kernel Library", "mkl"),
+                ("Intel(R) Math Kernel Library", "mkl"), ("OpenMP", "openmp"),
+                ("CUDA Runtime", "cuda"), ("CuDNN", "cudnn"), ("GCC", "gcc"))
+
 
 def describe(e):
     text = ("%s: %s" % (type(e).__name__, e)).strip()
@@ -127,10 +133,10 @@ class Worker(object):
                         if k in ("BLAS_INFO", "LAPACK_INFO", "USE_MKLDNN", "USE_OPENMP",
                                  "USE_CUDA", "TORCH_VERSION"):
                             config[k] = v
-                elif line.startswith(("Intel(R) MKL-DNN", "oneDNN", "Intel(R) oneAPI",
-                                      "CPU capability", "OpenMP", "CuDNN", "CUDA Runtime",
-                                      "GCC")):
-                    config[line.split(" v")[0].split(":")[0].strip()] = line
+                else:
+                    for prefix, key in CONFIG_LINES:
+                        if line.startswith(prefix):
+                            config[key] = line[len(prefix):].strip(" :")
         except Exception as e:
             config["error"] = describe(e)
         info = {"module": "torch", "version": T.__version__,
