@@ -17,6 +17,15 @@ static const char *device_str(char *buf, size_t n, oz_device d) {
   return buf;
 }
 
+/* torch's wording for operands (or an out=) on different devices. */
+static int devices_differ(oz_device a, oz_device b) {
+  char sa[32], sb[32];
+  return oz_set_error(OZ_ERR_RUNTIME,
+                      "Expected all tensors to be on the same device, but found at least two "
+                      "devices, %s and %s!",
+                      device_str(sa, sizeof sa, a), device_str(sb, sizeof sb, b));
+}
+
 int oz_common_device(const oz_tensor *const *ts, int n, oz_device *device) {
   bool found = false;
   for (int i = 0; i < n; i++) {
@@ -24,13 +33,7 @@ int oz_common_device(const oz_tensor *const *ts, int n, oz_device *device) {
     oz_device d = oz_tensor_device(ts[i]);
     bool movable = ts[i]->ndim == 0 && d.type == OZ_DEVICE_CPU;
     if (movable) continue;
-    if (found && !oz_same_device(*device, d)) {
-      char a[32], b[32];
-      return oz_set_error(OZ_ERR_RUNTIME,
-                          "Expected all tensors to be on the same device, but found at least two "
-                          "devices, %s and %s!",
-                          device_str(a, sizeof a, *device), device_str(b, sizeof b, d));
-    }
+    if (found && !oz_same_device(*device, d)) return devices_differ(*device, d);
     *device = d;
     found = true;
   }
@@ -53,14 +56,8 @@ oz_tensor *oz_operand_as(const oz_tensor *t, int dtype, oz_device device) {
 
 int oz_check_out(oz_tensor *out, bool out_is_input, int ndim, const int64_t *shape, int dtype,
                  oz_device device) {
-  if (!oz_same_device(oz_tensor_device(out), device)) {
-    char a[32], b[32];
-    return oz_set_error(OZ_ERR_RUNTIME,
-                        "Expected all tensors to be on the same device, but found at least two "
-                        "devices, %s and %s!",
-                        device_str(a, sizeof a, device),
-                        device_str(b, sizeof b, oz_tensor_device(out)));
-  }
+  if (!oz_same_device(oz_tensor_device(out), device))
+    return devices_differ(device, oz_tensor_device(out));
   bool same = out->ndim == ndim && !memcmp(out->shape, shape, sizeof(int64_t) * (size_t)ndim);
   if (!same && out_is_input) {
     char a[256], b[256];

@@ -7,6 +7,7 @@
 #include "core/oz_error.h"
 #include "core/oz_ops.h"
 #include "core/oz_tensor.h"
+#include "core/op_support.h"
 #include "dispatch/oz_dispatch.h"
 
 static int64_t live_tensors;
@@ -22,14 +23,6 @@ static int64_t saturate_i64(double x) {
 }
 int64_t oz_live_tensors(void) { return __atomic_load_n(&live_tensors, __ATOMIC_RELAXED); }
 
-/* Formats a shape as "[2, 3]" into buf (for error messages). */
-static const char *shape_str(char *buf, size_t n, int ndim, const int64_t *shape) {
-  size_t used = (size_t)snprintf(buf, n, "[");
-  for (int d = 0; d < ndim && used < n; d++)
-    used += (size_t)snprintf(buf + used, n - used, d ? ", %lld" : "%lld", (long long)shape[d]);
-  if (used < n) snprintf(buf + used, n - used, "]");
-  return buf;
-}
 
 /* ---------------------------------------------------------------- storage */
 static void free_host_memory(void *ctx, void *data) {
@@ -105,7 +98,7 @@ static int check_geometry(int ndim, const int64_t *shape) {
       char buf[256];
       return oz_set_error(OZ_ERR_RUNTIME,
                           "Trying to create tensor with negative dimension %lld: %s",
-                          (long long)shape[d], shape_str(buf, sizeof buf, ndim, shape));
+                          (long long)shape[d], oz_shape_str(buf, sizeof buf, ndim, shape));
     }
   return OZ_OK;
 }
@@ -169,7 +162,7 @@ oz_tensor *oz_empty(int ndim, const int64_t *shape, int dtype, oz_device device)
     if (__builtin_mul_overflow(nbytes, (uint64_t)shape[d], &nbytes)) {
       char buf[256];
       oz_set_error(OZ_ERR_NOMEM, "DefaultCPUAllocator: not enough memory: the size %s of %s "
-                   "overflows", shape_str(buf, sizeof buf, ndim, shape), oz_dtype_name(dtype));
+                   "overflows", oz_shape_str(buf, sizeof buf, ndim, shape), oz_dtype_name(dtype));
       return NULL;
     }
   oz_storage *s = oz_storage_new(nbytes, device);
@@ -343,7 +336,7 @@ static int infer_shape(int64_t numel, int ndim, const int64_t *shape, int64_t *o
   } else if (known != numel || infer >= 0) {
     char buf[256];
     return oz_set_error(OZ_ERR_RUNTIME, "shape '%s' is invalid for input of size %lld",
-                        shape_str(buf, sizeof buf, ndim, shape), (long long)numel);
+                        oz_shape_str(buf, sizeof buf, ndim, shape), (long long)numel);
   }
   return OZ_OK;
 }
@@ -484,7 +477,7 @@ oz_tensor *oz_expand(const oz_tensor *t, int ndim, const int64_t *shape) {
                    "The expanded size of the tensor (%lld) must match the existing size (%lld) "
                    "at non-singleton dimension %d.  Target sizes: %s.  Tensor sizes: %s",
                    (long long)want, (long long)t->shape[src], i,
-                   shape_str(a, sizeof a, ndim, shape), shape_str(b, sizeof b, t->ndim, t->shape));
+                   oz_shape_str(a, sizeof a, ndim, shape), oz_shape_str(b, sizeof b, t->ndim, t->shape));
       return NULL;
     }
   }
@@ -502,7 +495,7 @@ oz_tensor *oz_select(const oz_tensor *t, int64_t dim, int64_t index) {
   if (index < -size || index >= size) {
     char buf[256];
     oz_set_error(OZ_ERR_INDEX, "select(): index %lld out of range for tensor of size %s at "
-                 "dimension %d", (long long)index, shape_str(buf, sizeof buf, t->ndim, t->shape), d);
+                 "dimension %d", (long long)index, oz_shape_str(buf, sizeof buf, t->ndim, t->shape), d);
     return NULL;
   }
   if (index < 0) index += size;
