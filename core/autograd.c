@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/autograd_internal.h"
 #include "core/op_support.h"
 
 /* ---------------------------------------------------------------- grad mode */
@@ -18,9 +19,14 @@ bool oz_inference_mode(void) { return inference_on; }
 void oz_set_inference_mode(bool enabled) { inference_on = enabled; }
 
 /* ---------------------------------------------------------------- per-tensor state */
-static oz_autograd_meta *meta_of(const oz_tensor *t) { return (oz_autograd_meta *)t->autograd; }
+/* The state of t, with a view's history brought up to date first (see oz_view_refresh). */
+static oz_autograd_meta *meta_of(const oz_tensor *t) {
+  oz_autograd_meta *m = t->autograd;
+  if (m && m->view_base && m->view_version != oz_version(t)) oz_view_refresh((oz_tensor *)t);
+  return m;
+}
 
-static oz_autograd_meta *meta_get(oz_tensor *t) {
+oz_autograd_meta *oz_autograd_meta_get(oz_tensor *t) {
   if (!t->autograd) {
     oz_autograd_meta *m = calloc(1, sizeof *m);
     if (!m) {
@@ -33,7 +39,7 @@ static oz_autograd_meta *meta_get(oz_tensor *t) {
 }
 
 void oz_autograd_release(oz_tensor *t) {
-  oz_autograd_meta *m = meta_of(t);
+  oz_autograd_meta *m = t->autograd; /* a dying tensor's history is not refreshed */
   t->autograd = NULL;
   if (!m) return;
   if (m->grad_fn && m->grad_fn->retained && m->grad_fn->retained[m->output_nr] == t)
@@ -41,6 +47,7 @@ void oz_autograd_release(oz_tensor *t) {
   /* No AccumulateGrad can point here: it holds a strong reference to its leaf. */
   oz_tensor_decref(m->grad);
   oz_node_decref(m->grad_fn);
+  oz_tensor_decref(m->view_base);
   free(m);
 }
 
@@ -66,7 +73,7 @@ int oz_set_requires_grad(oz_tensor *t, bool requires_grad) {
     return oz_set_error(OZ_ERR_RUNTIME,
                         "only Tensors of floating point and complex dtype can require gradients");
   if (!requires_grad && !t->autograd) return OZ_OK;
-  oz_autograd_meta *m = meta_get(t);
+  oz_autograd_meta *m = oz_autograd_meta_get(t);
   if (!m) return OZ_ERR_NOMEM;
   m->requires_grad = requires_grad;
   return OZ_OK;
@@ -82,7 +89,7 @@ int oz_set_grad(oz_tensor *t, oz_tensor *grad) {
       return oz_set_error(OZ_ERR_RUNTIME, "assigned grad has data of a different size");
   }
   if (!grad && !t->autograd) return OZ_OK;
-  oz_autograd_meta *m = meta_get(t);
+  oz_autograd_meta *m = oz_autograd_meta_get(t);
   if (!m) return OZ_ERR_NOMEM;
   if (grad) oz_tensor_incref(grad);
   oz_tensor_decref(m->grad);
@@ -113,7 +120,8 @@ int oz_detach_(oz_tensor *t) {
   oz_node_decref(m->grad_fn);
   m->grad_fn = NULL;
   m->requires_grad = false;
-  m->is_view_of_grad = false;
+  oz_tensor_decref(m->view_base);
+  m->view_base = NULL;
   return OZ_OK;
 }
 
@@ -128,12 +136,7 @@ int oz_check_inplace(const oz_tensor *t) {
     return oz_set_error(OZ_ERR_RUNTIME,
                         "a leaf Variable that requires grad is being used in an in-place "
                         "operation.");
-  if (m->is_view_of_grad)
-    return oz_set_error(OZ_ERR_RUNTIME,
-                        "in-place modification of a view of a tensor that requires grad is not "
-                        "supported by OzTorch yet; clone() the view first or modify it under "
-                        "torch.no_grad()");
-  return OZ_OK;
+  return oz_view_check_inplace(t);
 }
 
 int oz_check_out_autograd(const char *fname, const oz_tensor *out, const oz_tensor *const *ins,
@@ -204,7 +207,7 @@ void oz_node_decref(oz_node *n) {
     if (d->destroy) d->destroy(d);
     release_saved(d);
     if (d->variable) {
-      oz_autograd_meta *m = meta_of(d->variable);
+      oz_autograd_meta *m = d->variable->autograd;
       if (m && m->grad_accumulator == d) m->grad_accumulator = NULL;
       oz_tensor_decref(d->variable);
     }
@@ -222,7 +225,7 @@ static int accumulate_grad_backward(oz_node *n, oz_tensor *const *gout, oz_tenso
 
 /* The AccumulateGrad node of a leaf that requires grad (new reference). */
 static oz_node *grad_accumulator(oz_tensor *leaf) {
-  oz_autograd_meta *m = meta_get(leaf);
+  oz_autograd_meta *m = oz_autograd_meta_get(leaf);
   if (!m) return NULL;
   if (m->grad_accumulator) {
     oz_node_incref(m->grad_accumulator);
@@ -288,6 +291,17 @@ static int save(oz_node *n, const oz_tensor *t, bool is_output) {
 }
 
 int oz_node_save(oz_node *n, const oz_tensor *t) { return save(n, t, false); }
+
+int oz_node_save_input(oz_node *n, const oz_tensor *t, const oz_tensor *out) {
+  if (!t || t != out) return save(n, t, false);
+  const bool was = oz_grad_enabled();
+  oz_set_grad_enabled(false);
+  oz_tensor *copy = oz_clone(t);
+  oz_set_grad_enabled(was);
+  int rc = copy ? save(n, copy, false) : oz_last_error_code();
+  oz_tensor_decref(copy);
+  return rc;
+}
 int oz_node_save_output(oz_node *n, const oz_tensor *output) { return save(n, output, true); }
 
 oz_tensor *oz_node_saved(oz_node *n, int i) {
@@ -324,7 +338,7 @@ oz_tensor *oz_node_saved(oz_node *n, int i) {
      * whose grad_fn is this node again, as torch's SavedVariable does. (Output 0: the nodes
      * that save outputs have one.) */
     oz_tensor *r = oz_alias(s->tensor);
-    oz_autograd_meta *m = r ? meta_get(r) : NULL;
+    oz_autograd_meta *m = r ? oz_autograd_meta_get(r) : NULL;
     if (!m) {
       oz_tensor_decref(r);
       return NULL;
@@ -343,10 +357,14 @@ int oz_node_attach(oz_node *n, oz_tensor *const *outputs, int n_outputs) {
   for (int k = 0; k < n_outputs && k < n->n_outputs && rc == OZ_OK; k++) {
     oz_tensor *t = outputs[k];
     if (!t) continue;
-    oz_autograd_meta *m = meta_get(t);
+    oz_autograd_meta *m = oz_autograd_meta_get(t);
     if (!m) {
       rc = oz_last_error_code();
       break;
+    }
+    if (m->view_base && !m->view_no_grad) { /* a write through a view: recorded on its base */
+      rc = oz_view_inplace_rebase(t, n);
+      continue;
     }
     oz_node_incref(n);
     oz_node_decref(m->grad_fn); /* in-place: history is rebased onto n */
@@ -356,14 +374,6 @@ int oz_node_attach(oz_node *n, oz_tensor *const *outputs, int n_outputs) {
   }
   oz_node_decref(n);
   return rc;
-}
-
-/* Marks a view made from `base` so that in-place writes through it are refused while it would
- * need view+in-place history (see oz_check_inplace). */
-void oz_mark_view(oz_tensor *view, const oz_tensor *base) {
-  if (!oz_requires_grad(base) || !oz_grad_enabled()) return;
-  oz_autograd_meta *m = meta_get(view);
-  if (m) m->is_view_of_grad = true;
 }
 
 oz_tensor *oz_sum_to_shape(const oz_tensor *grad, int ndim, const int64_t *shape) {

@@ -365,3 +365,19 @@ int oz_autograd_grad(int n_roots, oz_tensor *const *roots, oz_tensor *const *gra
   free(caps);
   return rc;
 }
+
+int oz_backward_to(int n_roots, oz_tensor *const *roots, oz_tensor *const *grad_roots,
+                   int n_inputs, oz_tensor *const *inputs, bool retain_graph, bool create_graph) {
+  if (n_inputs == 0)
+    return oz_set_error(OZ_ERR_RUNTIME, "'inputs' argument to backward() cannot be empty.");
+  oz_tensor **grads = calloc((size_t)n_inputs, sizeof *grads);
+  if (!grads) return oz_set_error(OZ_ERR_NOMEM, "out of memory in autograd");
+  int rc = oz_autograd_grad(n_roots, roots, grad_roots, n_inputs, inputs, retain_graph,
+                            create_graph, true, grads);
+  for (int j = 0; j < n_inputs; j++) {
+    if (rc == OZ_OK && grads[j]) rc = accumulate_into_leaf(inputs[j], grads[j], create_graph);
+    oz_tensor_decref(grads[j]);
+  }
+  free(grads);
+  return rc;
+}

@@ -53,21 +53,23 @@ static int view_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
 /* Records `view` as made from t by a view of `kind` (ints after the kind in args). */
 static oz_tensor *record_view(const oz_tensor *t, oz_tensor *view, const char *name, int kind,
                               const int64_t *args, int n_args) {
-  if (!view || !oz_autograd_wanted1(t)) return view;
-  oz_node *n = oz_node_new(name, view_backward, 1, 1);
-  if (!n || oz_node_set_input(n, 0, t) != OZ_OK) {
-    oz_node_decref(n);
-    oz_tensor_decref(view);
-    return NULL;
+  if (!view) return NULL;
+  if (oz_autograd_wanted1(t)) {
+    oz_node *n = oz_node_new(name, view_backward, 1, 1);
+    if (!n || oz_node_set_input(n, 0, t) != OZ_OK) {
+      oz_node_decref(n);
+      oz_tensor_decref(view);
+      return NULL;
+    }
+    n->ints[0] = kind;
+    if (n_args > 0) memcpy(n->ints + 1, args, sizeof(int64_t) * (size_t)n_args);
+    n->n_ints = 1 + n_args;
+    if (oz_node_attach(n, &view, 1) != OZ_OK) {
+      oz_tensor_decref(view);
+      return NULL;
+    }
   }
-  n->ints[0] = kind;
-  if (n_args > 0) memcpy(n->ints + 1, args, sizeof(int64_t) * (size_t)n_args);
-  n->n_ints = 1 + n_args;
-  if (oz_node_attach(n, &view, 1) != OZ_OK) {
-    oz_tensor_decref(view);
-    return NULL;
-  }
-  oz_mark_view(view, t);
+  if (view->storage == t->storage) oz_mark_view(view, t);
   return view;
 }
 
@@ -81,7 +83,6 @@ oz_tensor *oz_ad_reshape(const oz_tensor *t, int ndim, const int64_t *shape) {
   bool copied = r && r->storage != t->storage;
   oz_tensor *v = record_view(t, r, copied ? "UnsafeViewBackward0" : "ViewBackward0", VIEW_RESHAPE,
                              NULL, 0);
-  if (v && copied && v->autograd) ((oz_autograd_meta *)v->autograd)->is_view_of_grad = false;
   return v;
 }
 

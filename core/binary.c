@@ -170,21 +170,11 @@ static int grad_begin(const char *fname, const char *node_name, oz_backward_fn f
   return rc;
 }
 
-/* Saves operand t for the formula: a copy when the op is about to overwrite it (in-place). */
-static int save_operand(oz_node *n, const oz_tensor *t, const oz_tensor *out) {
-  if (t != out) return oz_node_save(n, t);
-  oz_tensor *copy = oz_clone(t);
-  if (!copy) return oz_last_error_code();
-  int rc = oz_node_save(n, copy);
-  oz_tensor_decref(copy);
-  return rc;
-}
-
 /* Saves every operand, in order (saved[k] is operand k). */
 static int save_operands(oz_node *n, int count, const oz_tensor *const *operands,
                          const oz_tensor *out) {
   for (int k = 0; k < count; k++)
-    if (save_operand(n, operands[k], out) != OZ_OK) return oz_last_error_code();
+    if (oz_node_save_input(n, operands[k], out) != OZ_OK) return oz_last_error_code();
   return OZ_OK;
 }
 
@@ -463,7 +453,7 @@ static oz_tensor *addc(int op, const char *fname, const char *node_name, oz_back
   if (grad_begin(fname, node_name, fn, 3, operands, out, &n) != OZ_OK) return NULL;
   if (n) {
     n->scalars[n->n_scalars++] = value;
-    if (save_operand(n, t1, out) != OZ_OK || save_operand(n, t2, out) != OZ_OK) {
+    if (oz_node_save_input(n, t1, out) != OZ_OK || oz_node_save_input(n, t2, out) != OZ_OK) {
       oz_node_decref(n);
       return NULL;
     }

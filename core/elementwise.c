@@ -192,8 +192,8 @@ oz_tensor *oz_mul(const oz_tensor *a, const oz_tensor *b, oz_tensor *out) {
   oz_node *n;
   if (oz_grad_begin("mul", "MulBackward0", mul_backward, ins, 2, out, &n) != OZ_OK) return NULL;
   if (n) {
-    oz_node_save(n, oz_node_needs_grad(n, 0) ? b : NULL);
-    oz_node_save(n, oz_node_needs_grad(n, 1) ? a : NULL);
+    oz_node_save_input(n, oz_node_needs_grad(n, 0) ? b : NULL, out);
+    oz_node_save_input(n, oz_node_needs_grad(n, 1) ? a : NULL, out);
   }
   return oz_grad_end(n, mul_forward(a, b, out), out);
 }
@@ -226,8 +226,8 @@ oz_tensor *oz_div(const oz_tensor *a, const oz_tensor *b, oz_tensor *out) {
                                             : "DivBackward0";
   if (oz_grad_begin("div", name, div_backward, ins, 2, out, &n) != OZ_OK) return NULL;
   if (n) {
-    oz_node_save(n, oz_node_needs_grad(n, 1) ? a : NULL);
-    oz_node_save(n, b);
+    oz_node_save_input(n, oz_node_needs_grad(n, 1) ? a : NULL, out);
+    oz_node_save_input(n, b, out);
   }
   return oz_grad_end(n, div_forward(a, b, out), out);
 }

@@ -270,7 +270,7 @@ static oz_tensor **record_parts(const oz_tensor *t, oz_tensor **parts, int64_t n
     oz_tensor_list_free(parts, n);
     return NULL;
   }
-  for (int64_t k = 0; k < n; k++) oz_mark_view(parts[k], t);
+  for (int64_t k = 0; k < n; k++) oz_mark_view_multi(parts[k], t, name, (int)k);
   return parts;
 }
 

@@ -98,7 +98,14 @@ typedef struct oz_autograd_meta {
   oz_node *grad_fn;           /* NULL for leaves */
   int32_t output_nr;
   oz_node *grad_accumulator;  /* leaves: cached AccumulateGrad (weak: cleared when it dies) */
-  bool is_view_of_grad;       /* made by a view op from a tensor that required grad */
+  /* Views (made by a view op, core/autograd_view_inplace.c): the root tensor whose storage they
+   * share, and the storage version their grad_fn was made at; when the storage has been written
+   * since, grad_fn is regenerated from the base's current history (AsStridedBackward0). */
+  oz_tensor *view_base;       /* strong reference; NULL: not a view */
+  int64_t view_version;
+  bool view_no_grad;          /* made while grad mode was off: never rebased or regenerated */
+  const char *view_multi_fn;  /* one of several views returned by this op (split, unbind, ...) */
+  int32_t view_multi_index;
 } oz_autograd_meta;
 
 /* ---- grad mode (thread-local, like PyTorch's) ---- */
@@ -143,6 +150,9 @@ int oz_node_set_input(oz_node *n, int i, const oz_tensor *t);
  * oz_node_save_output (after attach), which avoids a reference cycle. */
 int oz_node_save(oz_node *n, const oz_tensor *t);
 int oz_node_save_output(oz_node *n, const oz_tensor *output);
+/* Saves input t of an op writing `out`: a copy without history when t is out (an in-place op
+ * is about to overwrite the value the formula needs). */
+int oz_node_save_input(oz_node *n, const oz_tensor *t, const oz_tensor *out);
 /* The saved tensor i (new reference), or NULL with RuntimeError when it was modified in place
  * since ("one of the variables needed for gradient computation has been modified by an inplace
  * operation: ...") or freed by an earlier backward ("Trying to backward through the graph a
@@ -156,9 +166,9 @@ bool oz_node_needs_grad(const oz_node *n, int input);
 int oz_node_attach(oz_node *n, oz_tensor *const *outputs, int n_outputs);
 
 /* Before writing into t in place: RuntimeError when grad mode is on and t is a leaf that
- * requires grad ("a leaf Variable that requires grad is being used in an in-place operation.")
- * or a view of a tensor that requires grad (not supported yet: it would need torch's
- * CopySlices). */
+ * requires grad ("a leaf Variable that requires grad is being used in an in-place operation."),
+ * a view of such a leaf, or one of several views returned by one op (split, unbind, chunk).
+ * Writes through other views are recorded on their base (CopySlices, see oz_node_attach). */
 int oz_check_inplace(const oz_tensor *t);
 
 /* Marks a write into t (in-place ops, copy_, fill_, out=): bumps its storage's version. */
@@ -185,9 +195,14 @@ int oz_grad_begin(const char *fname, const char *node_name, oz_backward_fn backw
                   const oz_tensor *const *ins, int n_ins, const oz_tensor *out, oz_node **node);
 oz_tensor *oz_grad_end(oz_node *node, oz_tensor *result, oz_tensor *out);
 
-/* Marks `view` (made by a view op from `base`) so in-place writes through it are refused while
- * base requires grad (see oz_check_inplace). */
+/* Records that `view` (made by a view op from `base`) shares base's storage, so that an in-place
+ * write through it rebases the root base's history (CopySlices) and a write to the storage by
+ * anyone regenerates the view's grad_fn. The multi form marks output `index` of an op returning
+ * several views (`fn`: its node name), which may not be written in place. */
 void oz_mark_view(oz_tensor *view, const oz_tensor *base);
+void oz_mark_view_multi(oz_tensor *view, const oz_tensor *base, const char *fn, int index);
+/* The root base of a view (borrowed), or NULL for a tensor that is not a view. */
+oz_tensor *oz_view_base(const oz_tensor *t);
 /* The edge a gradient for t flows along (new reference in e->node, NULL when t needs none). */
 int oz_tensor_edge(const oz_tensor *t, oz_edge *e);
 bool oz_node_is_accumulator(const oz_node *n);
@@ -201,6 +216,10 @@ oz_tensor *oz_sum_to_shape(const oz_tensor *grad, int ndim, const int64_t *shape
  * NULL only for a root with one element (implicit ones). */
 int oz_backward(int n_roots, oz_tensor *const *roots, oz_tensor *const *grad_roots,
                 bool retain_graph, bool create_graph);
+/* backward(inputs=...): gradients accumulate into the .grad of `inputs` only (leaves or not);
+ * inputs unreachable from the roots keep their .grad. */
+int oz_backward_to(int n_roots, oz_tensor *const *roots, oz_tensor *const *grad_roots,
+                   int n_inputs, oz_tensor *const *inputs, bool retain_graph, bool create_graph);
 /* torch.autograd.grad: results[j] receives the gradient w.r.t. inputs[j] (new reference), or
  * NULL when unused and allow_unused (error otherwise). Nothing accumulates into .grad. */
 int oz_autograd_grad(int n_roots, oz_tensor *const *roots, oz_tensor *const *grad_roots,

@@ -433,18 +433,6 @@ static bool writes_input(const oz_tensor *const *ins, int n_ins, const oz_tensor
   return false;
 }
 
-/* An input the op is about to overwrite is saved as a copy made without history. */
-static int save_input(oz_node *n, const oz_tensor *t, const oz_tensor *out) {
-  if (!t || t != out) return oz_node_save(n, t);
-  const bool was = oz_grad_enabled();
-  oz_set_grad_enabled(false);
-  oz_tensor *copy = oz_clone(t);
-  oz_set_grad_enabled(was);
-  int rc = copy ? oz_node_save(n, copy) : oz_last_error_code();
-  oz_tensor_decref(copy);
-  return rc;
-}
-
 int unary_grad_begin(unary_fn fn, const char *fname, const oz_tensor *const *ins, int n_ins,
                      const oz_tensor *out, oz_node **node) {
   const grad_spec *s = &GRADS[fn];
@@ -456,7 +444,7 @@ int unary_grad_begin(unary_fn fn, const char *fname, const oz_tensor *const *ins
   if (rc != OZ_OK || !*node) return rc;
   const int save = inplace && s->inplace_name ? s->inplace_save : s->save;
   for (int i = 0; save == S_INPUTS && i < n_ins && rc == OZ_OK; i++)
-    rc = save_input(*node, ins[i], out);
+    rc = oz_node_save_input(*node, ins[i], out);
   if (rc != OZ_OK) {
     oz_node_decref(*node);
     *node = NULL;

@@ -44,7 +44,11 @@ static PyObject *node_name(PyObject *self, PyObject *unused) {
 }
 
 static PyObject *node_repr(PyObject *self) {
-  return PyUnicode_FromFormat("<%s object at %p>", ((node_object *)self)->node->name, self);
+  /* torch prints its C++-only nodes without their namespace: <AccumulateGrad object at ...> */
+  const char *name = ((node_object *)self)->node->name;
+  const char *ns = "torch::autograd::";
+  if (!strncmp(name, ns, strlen(ns))) name += strlen(ns);
+  return PyUnicode_FromFormat("<%s object at %p>", name, self);
 }
 
 /* ((next_node, input_nr), ...) with None for inputs that need no gradient. */
@@ -187,8 +191,9 @@ static int tensor_list(const char *what, PyObject *o, oz_tensor **ts, int max, b
   }
   if (o == Py_None && none_ok)
     return 0;
-  PyObject *seq = PySequence_Check(o) ? PySequence_Tuple(o) : NULL;
+  PyObject *seq = o == Py_None ? NULL : PySequence_Tuple(o); /* any iterable */
   if (!seq) {
+    PyErr_Clear();
     PyErr_Format(PyExc_TypeError, "%s must be a Tensor or a sequence of Tensors", what);
     return -1;
   }
@@ -226,14 +231,15 @@ static PyObject *m_backward(PyObject *self, PyObject *const *args, Py_ssize_t na
       ozpy_arg_bool("backward", "create_graph", 3, a[2], false, &create) < 0 ||
       ozpy_arg_bool("backward", "retain_graph", 2, a[1], create, &retain) < 0)
     return NULL;
-  if (a[3] && a[3] != Py_None) {
-    PyErr_SetString(PyExc_NotImplementedError, "backward(inputs=...) is not supported yet");
-    return NULL;
-  }
-  oz_tensor *root = ozpy_T(self), *grad = NULL;
+  oz_tensor *root = ozpy_T(self), *grad = NULL, *inputs[MAX_ROOTS];
   if (a[0] && a[0] != Py_None && ozpy_arg_tensor("backward", "gradient", 1, a[0], &grad) < 0)
     return NULL;
-  if (oz_backward(1, &root, &grad, retain, create) != OZ_OK)
+  int ni = -1;
+  if (a[3] && a[3] != Py_None && (ni = tensor_list("inputs", a[3], inputs, MAX_ROOTS, false)) < 0)
+    return NULL;
+  int rc = ni < 0 ? oz_backward(1, &root, &grad, retain, create)
+                  : oz_backward_to(1, &root, &grad, ni, inputs, retain, create);
+  if (rc != OZ_OK)
     return ozpy_raise();
   Py_RETURN_NONE;
 }
@@ -244,28 +250,31 @@ PyMethodDef ozpy_tensor_methods_autograd[] = {
     {"detach_", m_detach_, METH_NOARGS, NULL},
     {"retain_grad", m_retain_grad, METH_NOARGS, NULL},
     {"backward", OZPY_FASTCALL_KW(m_backward), OZPY_FLAGS,
-     "backward(gradient=None, retain_graph=None, create_graph=False)"},
+     "backward(gradient=None, retain_graph=None, create_graph=False, inputs=None)"},
     {NULL, NULL, 0, NULL},
 };
 
 /* ---------------------------------------------------------------- module functions */
-/* _autograd_backward(tensors, grad_tensors, retain_graph, create_graph) */
+/* _autograd_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=None) */
 static PyObject *f_autograd_backward(PyObject *m, PyObject *args) {
   (void)m;
-  PyObject *outs, *grads;
+  PyObject *outs, *grads, *ins = Py_None;
   int retain, create;
-  if (!PyArg_ParseTuple(args, "OOpp", &outs, &grads, &retain, &create))
+  if (!PyArg_ParseTuple(args, "OOpp|O", &outs, &grads, &retain, &create, &ins))
     return NULL;
-  oz_tensor *roots[MAX_ROOTS], *groots[MAX_ROOTS] = {NULL};
+  oz_tensor *roots[MAX_ROOTS], *groots[MAX_ROOTS] = {NULL}, *inputs[MAX_ROOTS];
   int n = tensor_list("tensors", outs, roots, MAX_ROOTS, false);
   int ng = n < 0 ? -1 : tensor_list("grad_tensors", grads, groots, MAX_ROOTS, true);
-  if (n < 0 || ng < 0)
+  int ni = ng < 0 || ins == Py_None ? -1 : tensor_list("inputs", ins, inputs, MAX_ROOTS, false);
+  if (n < 0 || ng < 0 || (ins != Py_None && ni < 0))
     return NULL;
   if (ng && ng != n) {
     PyErr_Format(PyExc_RuntimeError, "grad_tensors has %d tensors but tensors has %d", ng, n);
     return NULL;
   }
-  if (oz_backward(n, roots, groots, retain, create) != OZ_OK)
+  int rc = ni < 0 ? oz_backward(n, roots, groots, retain, create)
+                  : oz_backward_to(n, roots, groots, ni, inputs, retain, create);
+  if (rc != OZ_OK)
     return ozpy_raise();
   Py_RETURN_NONE;
 }

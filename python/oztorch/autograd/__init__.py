@@ -14,14 +14,14 @@ def _as_tuple(x):
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulates gradients of `tensors` into the .grad of the leaves of their graph."""
-    if inputs is not None:
-        raise NotImplementedError("backward(inputs=...) is not supported yet")
+    """Accumulates gradients of `tensors` into the .grad of the leaves of their graph (of
+    `inputs` only, when given)."""
     tensors = _as_tuple(tensors)
     grads = _as_tuple(grad_tensors) or ()
     if retain_graph is None:
         retain_graph = create_graph
-    _C._autograd_backward(tensors, grads, bool(retain_graph), bool(create_graph))
+    _C._autograd_backward(tensors, grads, bool(retain_graph), bool(create_graph),
+                          _as_tuple(inputs))
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
