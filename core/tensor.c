@@ -9,6 +9,7 @@
 #include "core/oz_tensor.h"
 #include "core/op_support.h"
 #include "dispatch/oz_dispatch.h"
+#include "dispatch/oz_half.h"
 
 static int64_t live_tensors;
 
@@ -240,6 +241,8 @@ int oz_read_element(const oz_tensor *t, int64_t index, double *as_double, int64_
     case OZ_INT8: { int8_t x; memcpy(&x, p, 1); i = x; f = x; break; }
     case OZ_UINT8: { uint8_t x; memcpy(&x, p, 1); i = x; f = x; break; }
     case OZ_BOOL: { uint8_t x; memcpy(&x, p, 1); i = x != 0; f = (double)i; break; }
+    case OZ_FLOAT16: { uint16_t x; memcpy(&x, p, 2); f = oz_half_to_float(x); i = saturate_i64(f); break; }
+    case OZ_BFLOAT16: { uint16_t x; memcpy(&x, p, 2); f = oz_bf16_to_float(x); i = saturate_i64(f); break; }
     default: return oz_set_error(OZ_ERR_TYPE, "reading %s elements is not supported",
                                  oz_dtype_name(t->dtype));
   }

@@ -44,8 +44,8 @@ typedef enum oz_dtype {
   OZ_INT8 = 5,
   OZ_UINT8 = 6,
   OZ_BOOL = 7,
-  OZ_FLOAT16 = 8, /* reserved: no kernels yet */
-  OZ_BFLOAT16 = 9, /* reserved: no kernels yet */
+  OZ_FLOAT16 = 8, /* cpu_naive stores and converts them; no arithmetic yet */
+  OZ_BFLOAT16 = 9,
   OZ_NUM_DTYPES = 10
 } oz_dtype;
 
@@ -56,6 +56,9 @@ typedef enum oz_dtype {
    OZ_DTYPE_BIT(OZ_INT8) | OZ_DTYPE_BIT(OZ_UINT8))
 #define OZ_MASK_NUMERIC (OZ_MASK_FLOATING | OZ_MASK_INTEGRAL)
 #define OZ_MASK_ALL (OZ_MASK_NUMERIC | OZ_DTYPE_BIT(OZ_BOOL))
+/* The 16-bit floating types (dispatch/oz_half.h converts them), outside OZ_MASK_ALL: a kernel
+ * registered for them says so explicitly. */
+#define OZ_MASK_HALF (OZ_DTYPE_BIT(OZ_FLOAT16) | OZ_DTYPE_BIT(OZ_BFLOAT16))
 
 /* Device types: a device is a memory domain; a backend serves exactly one device type. */
 typedef enum oz_device_type {

@@ -25,6 +25,7 @@ static const fill_fn fill_table[OZ_NUM_DTYPES] = {NAIVE_ALL_TYPES(FILL_ENTRY)};
 
 int naive_fill(void *ctx, const oz_call *call) {
   (void)ctx;
+  if (call->n_out == 1 && naive_is_half(call->out[0].dtype)) return naive_fill_half(call);
   int rc = naive_check_call(call, 0, 1, 1);
   if (rc) return rc;
   naive_iter it;
@@ -55,15 +56,19 @@ static const copy_fn copy_table[OZ_NUM_DTYPES][OZ_NUM_DTYPES] = {
     NAIVE_ALL_TYPES(COPY_ENTRIES_FROM)};
 
 /* The dispatcher picks COPY by the source dtype; this also turns away destinations we have no
- * kernel for (float16/bfloat16), so a backend that has them can take the call. */
+ * kernel for, so a backend that has them can take the call. */
 int naive_copy_supports(void *ctx, const oz_call *call) {
   (void)ctx;
   const int src = call->in[0].dtype, dst = call->out[0].dtype;
-  return naive_dtype_size(src) != 0 && naive_dtype_size(dst) != 0;
+  return (naive_dtype_size(src) != 0 || naive_is_half(src)) &&
+         (naive_dtype_size(dst) != 0 || naive_is_half(dst));
 }
 
 int naive_copy(void *ctx, const oz_call *call) {
   (void)ctx;
+  if (call->n_in == 1 && call->n_out == 1 &&
+      (naive_is_half(call->in[0].dtype) || naive_is_half(call->out[0].dtype)))
+    return naive_copy_half(call); /* copy_half.c */
   int rc = naive_check_call(call, 1, 1, 0);
   if (rc) return rc;
   rc = naive_check_elementwise(call, -1, call->out[0].dtype);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdbool.h>
+
 #include "dispatch/oz_backend.h"
 
 /* Internal symbols stay out of the .so's dynamic symbol table even if the build forgets
@@ -44,6 +46,10 @@ NAIVE_INTERNAL int naive_fill(void *ctx, const oz_call *call);
 NAIVE_INTERNAL int naive_copy(void *ctx, const oz_call *call);
 NAIVE_INTERNAL int naive_copy_supports(void *ctx, const oz_call *call);
 NAIVE_INTERNAL int naive_arange(void *ctx, const oz_call *call);
+/* copy_half.c: float16/bfloat16 are only stored, filled and converted */
+NAIVE_INTERNAL bool naive_is_half(int dtype);
+NAIVE_INTERNAL int naive_copy_half(const oz_call *call);
+NAIVE_INTERNAL int naive_fill_half(const oz_call *call);
 /* elementwise.c */
 NAIVE_INTERNAL int naive_add(void *ctx, const oz_call *call);
 NAIVE_INTERNAL int naive_sub(void *ctx, const oz_call *call);

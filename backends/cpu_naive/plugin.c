@@ -9,8 +9,8 @@ const oz_host_api *naive_host;
 
 static const oz_kernel_reg foundation_kernels[] = {
     /* op             dtypes               kernel          supports() */
-    {OZ_OP_FILL, OZ_MASK_ALL, naive_fill, NULL},
-    {OZ_OP_COPY, OZ_MASK_ALL, naive_copy, naive_copy_supports}, /* mask: source dtype */
+    {OZ_OP_FILL, OZ_MASK_ALL | OZ_MASK_HALF, naive_fill, NULL},
+    {OZ_OP_COPY, OZ_MASK_ALL | OZ_MASK_HALF, naive_copy, naive_copy_supports}, /* mask: source dtype */
     {OZ_OP_ARANGE, OZ_MASK_NUMERIC, naive_arange, NULL},
     {OZ_OP_ADD, OZ_MASK_ALL, naive_add, NULL},      /* bool: logical or */
     {OZ_OP_SUB, OZ_MASK_NUMERIC, naive_sub, NULL},  /* PyTorch refuses bool - bool */
