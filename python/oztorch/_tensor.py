@@ -44,6 +44,14 @@ class Tensor(_C._TensorBase):
         memo[id(self)] = new
         return new
 
+    def __reduce_ex__(self, protocol):
+        # pickle / copy / multiprocessing: the values as bytes (torch.save writes its own zip
+        # format and does not come through here). float16/bfloat16 travel as their bit patterns.
+        data = self.detach().contiguous()
+        bits = data.view(_C.int16) if data.dtype in (_C.float16, _C.bfloat16) else data
+        return (_rebuild_from_bytes, (bits.numpy().tobytes(), str(self.dtype).split(".")[-1],
+                                      tuple(self.shape), self.requires_grad))
+
     def __contains__(self, element):
         if isinstance(element, (Tensor, int, float, bool)):
             return bool((element == self).any())
@@ -52,6 +60,18 @@ class Tensor(_C._TensorBase):
             % type(element))
 
     __module__ = "oztorch"
+
+
+def _rebuild_from_bytes(raw, dtype_name, shape, requires_grad):
+    import numpy
+    dtype = getattr(_C, dtype_name)
+    half = dtype in (_C.float16, _C.bfloat16)
+    array = numpy.frombuffer(raw, dtype=numpy.int16 if half else numpy.dtype(
+        "bool" if dtype_name == "bool" else dtype_name)).reshape(shape).copy()
+    t = _C.from_numpy(array)
+    if half:
+        t = t.view(dtype)
+    return t.requires_grad_(requires_grad) if requires_grad else t
 
 
 def _fallback_repr(t):
