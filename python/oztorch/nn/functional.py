@@ -9,13 +9,18 @@ C functions exist.
 import warnings
 
 from .. import _C
+from ..autograd import Function, no_grad
 
 __all__ = [
-    "adaptive_avg_pool2d", "avg_pool2d", "batch_norm", "binary_cross_entropy",
-    "binary_cross_entropy_with_logits", "conv1d", "conv2d", "cross_entropy", "dropout", "elu",
-    "embedding", "gelu", "hardtanh", "huber_loss", "l1_loss", "layer_norm", "leaky_relu",
-    "linear", "log_softmax", "max_pool2d", "max_pool2d_with_indices", "mse_loss", "nll_loss",
-    "pad", "relu", "relu6", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softplus", "tanh",
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "batch_norm",
+    "bilinear", "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "conv1d",
+    "conv2d", "cross_entropy", "dropout", "dropout1d", "dropout2d", "dropout3d", "elu", "elu_",
+    "embedding", "gelu", "hardsigmoid", "hardswish", "hardtanh", "hardtanh_", "huber_loss",
+    "l1_loss", "layer_norm", "leaky_relu", "leaky_relu_", "linear", "log_softmax", "logsigmoid",
+    "max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool2d_with_indices", "mish",
+    "mse_loss", "nll_loss", "normalize", "one_hot", "pad", "relu", "relu6", "relu_", "selu",
+    "sigmoid", "silu", "smooth_l1_loss", "softmax", "softmin", "softplus", "softsign", "tanh",
+    "tanhshrink", "threshold", "threshold_",
 ]
 
 # ---------------------------------------------------------------- reductions (torch.nn._reduction)
@@ -109,12 +114,86 @@ def silu(input, inplace=False):
     return _activation("_nn_silu", input, inplace)
 
 
+def selu(input, inplace=False):
+    return _activation("selu", input, inplace)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    return _activation("celu", input, inplace, alpha)
+
+
+# torch's functional in-place spellings (torch.relu_ & co. in PyTorch)
+def relu_(input):
+    return relu(input, inplace=True)
+
+
+def elu_(input, alpha=1.0):
+    return elu(input, alpha, inplace=True)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def _threshold(input, threshold, value, inplace=False):
+    """input where input > threshold, else value (NaN stays NaN, as torch)."""
+    below = input <= threshold
+    return input.masked_fill_(below, value) if inplace else input.masked_fill(below, value)
+
+
+threshold = _threshold  # the parameter shadows the name inside, as in torch
+
+
+def threshold_(input, threshold, value):
+    return _threshold(input, threshold, value, inplace=True)
+
+
 def gelu(input, approximate="none"):
     return _c("_nn_gelu")(input, approximate=approximate)
 
 
 def softplus(input, beta=1, threshold=20):
     return _c("_nn_softplus")(input, beta, threshold)
+
+
+# Composite activations: the formulas of torch's documentation in tensor ops (autograd follows).
+
+
+def logsigmoid(input):
+    # -softplus(-x) is log(sigmoid(x)) without overflow for large |x|
+    return -_c("_nn_softplus")(-input, 1, 20)
+
+
+def softsign(input):
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input):
+    return input - input.tanh()
+
+
+def _composite(formula, input, inplace):
+    """formula(input), or written into input: computed from a copy, since the formula's
+    backward needs the values the write replaces."""
+    if not inplace:
+        return formula(input)
+    return input.copy_(formula(input.clone()))
+
+
+def hardsigmoid(input, inplace=False):
+    return _composite(lambda x: relu6(x + 3) / 6, input, inplace)
+
+
+def hardswish(input, inplace=False):
+    return _composite(lambda x: x * (relu6(x + 3) / 6), input, inplace)
+
+
+def mish(input, inplace=False):
+    return _composite(lambda x: x * softplus(x).tanh(), input, inplace)
 
 
 def sigmoid(input):
@@ -144,6 +223,12 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     return input.softmax(dim) if dtype is None else input.softmax(dim, dtype=dtype)
 
 
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _get_softmax_dim("softmin", input.dim(), _stacklevel)
+    return (-input).softmax(dim) if dtype is None else (-input).softmax(dim, dtype=dtype)
+
+
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
@@ -159,6 +244,28 @@ def linear(input, weight, bias=None):
     if bias is not None and input.dim() == 2 and addmm is not None:
         return addmm(bias, input, weight.t())
     out = input.matmul(weight.t())
+    return out if bias is None else out + bias
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y[..., o] = input1[..., i] weight[o, i, j] input2[..., j] + bias[o]."""
+    if input1.dim() != input2.dim():
+        raise RuntimeError("bilinear(): input dimensions do not match: got {} and {}".format(
+            input1.dim(), input2.dim()))
+    if tuple(input1.shape[:-1]) != tuple(input2.shape[:-1]):
+        raise RuntimeError("bilinear(): input batch dimensions do not match: got {} and {}"
+                           .format(list(input1.shape), list(input2.shape)))
+    if weight.dim() != 3:
+        raise RuntimeError("bilinear(): weight must be 3-dimensional, got {}-d".format(
+            weight.dim()))
+    for k, x in ((1, input1), (2, input2)):
+        if x.size(-1) != weight.size(k):
+            raise RuntimeError("bilinear(): input{} size does not match weight size: got {} but "
+                               "expected {}".format(k, x.size(-1), weight.size(k)))
+    if bias is not None and (bias.dim() != 1 or bias.size(0) != weight.size(0)):
+        raise RuntimeError("bilinear(): bias size does not match weight size: got {} but "
+                           "expected {}".format(bias.size(-1), weight.size(0)))
+    out = _C.einsum("...i,oij,...j->...o", input1, weight, input2)
     return out if bias is None else out + bias
 
 
@@ -188,6 +295,60 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return f(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
+def _one(name, arg, value):
+    """A 1-d pooling argument (int or 1-sequence) as an int."""
+    if isinstance(value, int):
+        return value
+    value = tuple(value)
+    if len(value) != 1:
+        raise RuntimeError("{}: {} must be an int or a tuple of one int, got {}".format(
+            name, arg, value))
+    return value[0]
+
+
+def _as_2d_pool_input(name, input):
+    """input [N, C, L] or [C, L] viewed as [N, C, 1, L]: 1-d pooling is 2-d pooling with a
+    window of height one."""
+    if input.dim() not in (2, 3):
+        raise RuntimeError("{}: Expected 2D or 3D (batch mode) tensor for input, but got a {}D "
+                           "tensor of size {}".format(name, input.dim(), list(input.shape)))
+    return input.unsqueeze(-2)
+
+
+def _pool1d_as_2d(name, input, kernel_size, stride, padding, dilation=1):
+    """(input as [N, C, 1, L], kernel, stride, padding, dilation) for the 2-d pooling that does
+    this 1-d pooling; stride None or empty means the kernel size, as torch."""
+    k = _one(name, "kernel_size", kernel_size)
+    s = k if stride is None or stride == () or stride == [] else _one(name, "stride", stride)
+    return (_as_2d_pool_input(name, input), (1, k), (1, s), (0, _one(name, "padding", padding)),
+            (1, _one(name, "dilation", dilation)))
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=False):
+    args = _pool1d_as_2d("max_pool1d", input, kernel_size, stride, padding, dilation)
+    out, idx = _C._nn_max_pool2d_with_indices(*args, ceil_mode)
+    return out.squeeze(-2), idx.squeeze(-2)  # with a height of one, 2-d indices are 1-d ones
+
+
+def _max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                return_indices=False):
+    args = _pool1d_as_2d("max_pool1d", input, kernel_size, stride, padding, dilation)
+    return _C.max_pool2d(*args, ceil_mode).squeeze(-2)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    f = max_pool1d_with_indices if return_indices else _max_pool1d
+    return f(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    args = _pool1d_as_2d("avg_pool1d", input, kernel_size, stride, padding)[:4]
+    return _C._nn_avg_pool2d(*args, ceil_mode, count_include_pad, None).squeeze(-2)
+
+
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):
     return _C._nn_avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
@@ -200,6 +361,12 @@ def _list_with_default(out_size, defaults):
     if len(defaults) <= len(out_size):
         raise ValueError("Input dimension should be at least {}".format(len(out_size) + 1))
     return [v if v is not None else d for v, d in zip(out_size, defaults[-len(out_size):])]
+
+
+def adaptive_avg_pool1d(input, output_size):
+    name = "adaptive_avg_pool1d"
+    return _C._nn_adaptive_avg_pool2d(_as_2d_pool_input(name, input),
+                                      (1, _one(name, "output_size", output_size))).squeeze(-2)
 
 
 def adaptive_avg_pool2d(input, output_size):
@@ -230,13 +397,86 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     return _C.layer_norm(input, normalized_shape, weight, bias, eps, False)
 
 
-def dropout(input, p=0.5, training=True, inplace=False):
+def _check_dropout_p(p):
     if p < 0.0 or p > 1.0:
         raise ValueError("dropout probability has to be between 0 and 1, but got {}".format(p))
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    _check_dropout_p(p)
     return _C.dropout_(input, p, training) if inplace else _C.dropout(input, p, training)
 
 
-# ---------------------------------------------------------------- embedding, padding
+def _feature_dropout(input, p, training, inplace, batched):
+    """Zeroes whole channels (the first dim after the batch) with probability p, scaling the
+    kept ones by 1/(1-p); input is returned as is when nothing is dropped."""
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    if input.dim() < (2 if batched else 1):
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    lead = 2 if batched else 1
+    if p == 1:
+        noise = _C.zeros((), dtype=input.dtype, device=input.device)
+    else:
+        noise_shape = tuple(input.shape[:lead]) + (1,) * (input.dim() - lead)
+        noise = input.new_empty(noise_shape).bernoulli_(1 - p).div_(1 - p)
+    return input.mul_(noise) if inplace else input * noise
+
+
+def _unbatched_as_batched(input, p, training, inplace, batched):
+    """An unbatched input goes through as a batch of one, as torch: the result is a new view
+    even when nothing is dropped (in place, the input itself)."""
+    if batched or inplace:
+        return _feature_dropout(input, p, training, inplace, batched)
+    return _feature_dropout(input.unsqueeze(0), p, training, False, True).squeeze(0)
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    _check_dropout_p(p)
+    if input.dim() not in (2, 3):
+        raise RuntimeError(
+            "dropout1d: Expected 2D or 3D input, but received a {}D input. Note that dropout1d "
+            "exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel "
+            "dimension, and an optional batch dimension (i.e. 2D or 3D inputs).".format(
+                input.dim()))
+    return _unbatched_as_batched(input, p, training, inplace, batched=input.dim() == 3)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    _check_dropout_p(p)
+    ndim = input.dim()
+    if ndim not in (3, 4):
+        warnings.warn(
+            "dropout2d: Received a {}-D input to dropout2d, which is deprecated and will result "
+            "in an error in a future release. To retain the behavior and silence this warning, "
+            "please use dropout instead. Note that dropout2d exists to provide channel-wise "
+            "dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional "
+            "batch dimension (i.e. 3D or 4D inputs).".format(ndim))
+    if ndim == 3:
+        # PyTorch still reads a 3-d input as batched [N, C, L] here (pytorch#77081)
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.")
+    return _feature_dropout(input, p, training, inplace, batched=True)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    _check_dropout_p(p)
+    ndim = input.dim()
+    if ndim not in (4, 5):
+        warnings.warn(
+            "dropout3d: Received a {}-D input to dropout3d, which is deprecated and will result "
+            "in an error in a future release. To retain the behavior and silence this warning, "
+            "please use dropout instead. Note that dropout3d exists to provide channel-wise "
+            "dropout on inputs with 3 spatial dimensions, a channel dimension, and an optional "
+            "batch dimension (i.e. 4D or 5D inputs).".format(ndim))
+    return _unbatched_as_batched(input, p, training, inplace, batched=ndim == 5)
+
+
+# ---------------------------------------------------------------- embedding, padding, one_hot
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
@@ -250,12 +490,89 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     else:
         padding_idx = -1
     if max_norm is not None:
-        raise NotImplementedError("oztorch: embedding(max_norm=...) is not supported yet")
-    return _C.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
+        with no_grad():
+            _embedding_renorm_(weight, input, max_norm, norm_type)
+    if scale_grad_by_freq and weight.requires_grad and _C.is_grad_enabled():
+        # the C embedding has no frequency scaling: the lookup's gradient is scaled here
+        rows = _C.embedding(weight, input, padding_idx, False, sparse)
+        return _ScaleGradByFreq.apply(rows, _inverse_frequencies(input, weight.size(0),
+                                                                 rows.dtype))
+    return _C.embedding(weight, input, padding_idx, False, sparse)
+
+
+def _inverse_frequencies(indices, num_embeddings, dtype):
+    """1 / (how often each lookup's index occurs in indices), shaped [*indices.shape, 1]."""
+    flat = indices.reshape(-1).long()  # in range: the lookup has already checked
+    counts = _C.zeros(num_embeddings, dtype=dtype, device=indices.device)
+    counts.scatter_add_(0, flat, _C.ones(flat.shape, dtype=dtype, device=indices.device))
+    return (1.0 / counts.index_select(0, flat)).reshape(tuple(indices.shape) + (1,))
+
+
+class _ScaleGradByFreq(Function):
+    """Identity forward; backward scales each lookup's gradient by the inverse frequency of
+    its index, so each weight row receives its gradient sum divided by its count (torch's
+    scale_grad_by_freq)."""
+
+    @staticmethod
+    def forward(ctx, rows, scale):
+        ctx.save_for_backward(scale)
+        return rows.clone()
+
+    @staticmethod
+    def backward(ctx, grad):
+        scale, = ctx.saved_tensors
+        return grad * scale, None
+
+
+def _embedding_renorm_(weight, indices, max_norm, norm_type):
+    """Rescales, in place, the rows of weight that indices looks up and whose norm_type-norm
+    exceeds max_norm, to norm max_norm (torch.embedding_renorm_)."""
+    if weight.dim() != 2:
+        raise RuntimeError("embedding_renorm_(): expected weight to be 2-D, but got {}-D".format(
+            weight.dim()))
+    if indices.dtype not in (_C.int64, _C.int32):
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
+                           "following scalar types: Long, Int; but got {} instead".format(
+                               indices.dtype))
+    rows = indices.reshape(-1).unique()
+    if rows.numel() == 0:
+        return weight
+    picked = weight.index_select(0, rows)
+    norms = picked.norm(p=norm_type, dim=1, keepdim=True)
+    # the 1e-7 keeps the row's norm strictly below max_norm, as torch's kernel
+    scale = _C.where(norms > max_norm, max_norm / (norms + 1e-7), _C.ones_like(norms))
+    weight[rows] = picked * scale
+    return weight
 
 
 def pad(input, pad, mode="constant", value=None):
     return _C._nn_pad(input, pad, mode, value)
+
+
+def one_hot(tensor, num_classes=-1):
+    """int64 [*shape, num_classes] with a one at each index of tensor."""
+    if tensor.dtype != _C.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if tensor.numel() == 0:
+        if num_classes <= 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+    else:
+        if tensor.min().item() < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if num_classes == -1:
+            num_classes = tensor.max().item() + 1
+        elif tensor.max().item() >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    out = _C.zeros(tuple(tensor.shape) + (num_classes,), dtype=_C.int64, device=tensor.device)
+    return out.scatter_(-1, tensor.unsqueeze(-1), 1)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """input / max(||input||_p along dim, eps)."""
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    if out is None:
+        return input / denom
+    return _C.div(input, denom, out=out)
 
 
 # ---------------------------------------------------------------- losses
