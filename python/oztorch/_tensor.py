@@ -26,6 +26,9 @@ class Tensor(_C._TensorBase):
 
     def numpy(self, *, force=False):
         """A numpy.ndarray sharing this (CPU) tensor's memory."""
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
         try:
             import numpy
         except ImportError:
@@ -34,7 +37,7 @@ class Tensor(_C._TensorBase):
 
     def __array__(self, dtype=None):
         import numpy
-        a = numpy.asarray(self)  # __array_interface__: shares memory
+        a = self.numpy()  # __array_interface__: shares memory
         return a if dtype is None else a.astype(dtype, copy=False)
 
     def __deepcopy__(self, memo):

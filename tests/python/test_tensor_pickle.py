@@ -24,3 +24,11 @@ def test_requires_grad_survives_and_history_does_not():
     y = pickle.loads(pickle.dumps(w * 2))
     assert y.requires_grad and y.is_leaf and y.grad_fn is None
     assert not pickle.loads(pickle.dumps(w.detach())).requires_grad
+
+
+def test_numpy_refuses_a_tensor_that_requires_grad():
+    T = oz()
+    w = T.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="requires grad"):
+        w.numpy()
+    assert w.detach().numpy().tolist() == [1.0, 1.0]
