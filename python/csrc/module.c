@@ -234,7 +234,7 @@ PyMODINIT_FUNC PyInit__C(void) {
   PyMethodDef *tables[] = {module_functions,     ozpy_functions_core,      ozpy_functions_ops,
                            ozpy_functions_autograd,
                            ozpy_functions_views, ozpy_functions_factories, ozpy_functions_dtype,
-                           ozpy_functions_unary, ozpy_functions_binary, ozpy_functions_reduce, ozpy_functions_index, ozpy_functions_nn, ozpy_functions_random, ozpy_functions_linalg, ozpy_functions_optim};
+                           ozpy_functions_unary, ozpy_functions_binary, ozpy_functions_reduce, ozpy_functions_index, ozpy_functions_nn, ozpy_functions_random, ozpy_functions_linalg, ozpy_functions_optim, ozpy_functions_storage};
   for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
     if (PyModule_AddFunctions(m, tables[i]) < 0)
       goto fail;

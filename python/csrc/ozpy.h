@@ -238,6 +238,7 @@ extern PyMethodDef ozpy_tensor_methods_nn[], ozpy_functions_nn[];
 extern PyMethodDef ozpy_tensor_methods_random[], ozpy_functions_random[];
 extern PyMethodDef ozpy_tensor_methods_linalg[], ozpy_functions_linalg[];
 extern PyMethodDef ozpy_tensor_methods_optim[], ozpy_functions_optim[];
+extern PyMethodDef ozpy_functions_storage[]; /* storage.c: for torch.save / torch.load */
 
 
 #define OZPY_FASTCALL_KW(fn) ((PyCFunction)(void (*)(void))(fn))

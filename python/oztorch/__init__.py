@@ -60,6 +60,9 @@ from . import nn  # noqa: E402,F401
 from . import optim  # noqa: E402,F401
 from . import utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
+from .storage import (BFloat16Storage, BoolStorage, ByteStorage, CharStorage,  # noqa: E402,F401
+                      DoubleStorage, FloatStorage, HalfStorage, IntStorage, LongStorage,
+                      ShortStorage, TypedStorage, UntypedStorage)
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: E402,F401
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 
