@@ -121,21 +121,25 @@ oz_tensor *oz_tensor_over(oz_storage *storage, int64_t offset, int dtype, int nd
     oz_set_error(OZ_ERR_TYPE, "invalid dtype %d", dtype);
     return NULL;
   }
-  /* The geometry must stay inside the storage. */
+  /* The geometry must stay inside the storage (overflow-checked: strides come from users). */
   int64_t lo = offset, hi = offset, numel = 1;
+  bool overflow = offset < 0;
   for (int d = 0; d < ndim; d++) {
     numel *= shape[d];
     if (shape[d] == 0) continue;
-    int64_t reach = (shape[d] - 1) * strides[d];
-    if (reach < 0) lo += reach; else hi += reach;
+    int64_t reach;
+    overflow |= __builtin_mul_overflow(shape[d] - 1, strides[d], &reach);
+    overflow |= __builtin_add_overflow(reach < 0 ? lo : hi, reach, reach < 0 ? &lo : &hi);
   }
   size_t es = oz_dtype_size(dtype);
-  if (numel > 0 && (lo < 0 || (uint64_t)(hi + 1) * es > storage->nbytes)) {
+  uint64_t end_bytes = 0;
+  overflow |= hi < 0 || __builtin_mul_overflow((uint64_t)hi + 1, (uint64_t)es, &end_bytes);
+  if (numel > 0 && (overflow || lo < 0 || end_bytes > storage->nbytes)) {
     oz_set_error(OZ_ERR_RUNTIME,
-                 "setStorage: sizes and strides reach elements [%lld, %lld] but the storage "
+                 "setStorage: sizes and strides reach elements [%lld, %lld]%s but the storage "
                  "holds %zu bytes (%zu elements of %s)",
-                 (long long)lo, (long long)hi, storage->nbytes, storage->nbytes / es,
-                 oz_dtype_name(dtype));
+                 (long long)lo, (long long)hi, overflow ? " (overflowing)" : "",
+                 storage->nbytes, storage->nbytes / es, oz_dtype_name(dtype));
     return NULL;
   }
   oz_tensor *t = tensor_struct();

@@ -172,6 +172,13 @@ TEST_F(TensorTest, TensorOverRejectsGeometryOutsideStorage) {
   EXPECT_EQ(oz_tensor_over(s, 0, OZ_FLOAT64, 1, shape, strides), nullptr);  // 48 > 24 bytes
   EXPECT_EQ(oz_tensor_over(s, 0, OZ_FLOAT32, 2, shape2, strides2), nullptr);
   EXPECT_EQ(oz_tensor_over(s, -1, OZ_FLOAT32, 1, shape, strides), nullptr);
+  // Reaches that overflow int64 must not wrap around into the storage.
+  const int64_t huge_shape[2] = {2, 3}, huge_strides[2] = {INT64_MAX / 2 + 1, 1};
+  EXPECT_EQ(oz_tensor_over(s, 0, OZ_FLOAT32, 2, huge_shape, huge_strides), nullptr);
+  const int64_t wrap_shape[2] = {3, 2}, wrap_strides[2] = {INT64_MAX / 2 + 2, -(INT64_MAX / 2)};
+  EXPECT_EQ(oz_tensor_over(s, 0, OZ_FLOAT32, 2, wrap_shape, wrap_strides), nullptr);
+  const int64_t big_shape[1] = {2}, big_strides[1] = {INT64_MAX / 8};  // bytes overflow
+  EXPECT_EQ(oz_tensor_over(s, 0, OZ_FLOAT64, 1, big_shape, big_strides), nullptr);
   oz_tensor *ok = oz_tensor_over(s, 0, OZ_FLOAT32, 1, shape, strides);
   EXPECT_NE(ok, nullptr) << oz_last_error_message();
   oz_tensor_decref(ok);
