@@ -60,6 +60,10 @@ from . import nn  # noqa: E402,F401
 from . import optim  # noqa: E402,F401
 from . import utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
+from . import cuda  # noqa: E402,F401
+from ._threads import get_num_threads, set_num_threads  # noqa: E402,F401
+from ._composites import repeat_interleave  # noqa: E402,F401
+Tensor.repeat_interleave = repeat_interleave
 from .storage import (BFloat16Storage, BoolStorage, ByteStorage, CharStorage,  # noqa: E402,F401
                       DoubleStorage, FloatStorage, HalfStorage, IntStorage, LongStorage,
                       ShortStorage, TypedStorage, UntypedStorage)
