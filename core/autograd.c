@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/autograd_internal.h"
+#include "core/oz_views_grad.h"
 #include "core/op_support.h"
 
 /* ---------------------------------------------------------------- grad mode */
@@ -391,16 +392,18 @@ oz_tensor *oz_sum_to_shape(const oz_tensor *grad, int ndim, const int64_t *shape
   }
   for (int d = 0; d < grad->ndim; d++)
     if (d < lead || (shape[d - lead] == 1 && grad->shape[d] != 1)) dims[n++] = d;
-  oz_tensor *s = n ? oz_sum(grad, dims, n, true, grad->dtype, NULL) : oz_alias(grad);
+  /* Recorded ops throughout: a create_graph backward differentiates through this too. */
+  oz_tensor *s = n ? oz_sum(grad, dims, n, true, grad->dtype, NULL) : NULL;
+  if (!n) oz_tensor_incref((oz_tensor *)grad), s = (oz_tensor *)grad;
   if (!s) return NULL;
   /* Drop the leading dims (now of size 1); a gradient smaller than its input (a formula that
    * returned a broadcastable value) is expanded. */
-  oz_tensor *r = oz_reshape(s, ndim, s->shape + lead);
+  oz_tensor *r = oz_ad_reshape(s, ndim, s->shape + lead);
   oz_tensor_decref(s);
   if (r && memcmp(r->shape, shape, sizeof(int64_t) * (size_t)ndim)) {
-    oz_tensor *e = oz_expand(r, ndim, shape);
+    oz_tensor *e = oz_ad_expand(r, ndim, shape);
     oz_tensor_decref(r);
-    r = e ? oz_contiguous(e) : NULL;
+    r = e ? oz_ad_contiguous(e) : NULL;
     oz_tensor_decref(e);
   }
   return r;

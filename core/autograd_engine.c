@@ -7,6 +7,7 @@
 
 #include "core/op_support.h"
 #include "core/oz_autograd.h"
+#include "core/oz_views_grad.h"
 
 typedef struct task {
   oz_node *node;
@@ -143,7 +144,7 @@ static oz_tensor *fit_to_input(const oz_node *n, int i, oz_tensor *g) {
   oz_tensor *r = oz_sum_to_shape(g, im->ndim, im->shape);
   oz_tensor_decref(g);
   if (r && r->dtype != im->dtype) {
-    oz_tensor *c = oz_to_dtype(r, im->dtype, false);
+    oz_tensor *c = oz_ad_to(r, im->dtype, oz_tensor_device(r), false); /* create_graph: recorded */
     oz_tensor_decref(r);
     r = c;
   }

@@ -10,14 +10,17 @@
 /* ints[] layout per view kind, written by the forward wrappers below. */
 enum view_kind { VIEW_RESHAPE, VIEW_TRANSPOSE, VIEW_PERMUTE, VIEW_EXPAND, VIEW_SELECT, VIEW_SLICE };
 
-/* A zero tensor of the input's shape with g written into the part the view selected. */
+/* A zero tensor of the input's shape with g written into the part the view selected. The
+ * recorded forms (a write through a view: CopySlices) keep a create_graph backward
+ * differentiable. */
 static oz_tensor *scatter_into_zeros(const oz_node *n, const oz_tensor *g) {
   const oz_input_meta *im = &n->in_meta[0];
   oz_tensor *z = oz_full(im->ndim, im->shape, oz_make_scalar_i(0), g->dtype, im->device);
   oz_tensor *part = NULL;
-  if (z && n->ints[0] == VIEW_SELECT) part = oz_select(z, n->ints[1], n->ints[2]);
-  if (z && n->ints[0] == VIEW_SLICE) part = oz_slice(z, n->ints[1], n->ints[2], n->ints[3], n->ints[4]);
-  if (!part || oz_copy_(part, g) != OZ_OK) {
+  if (z && n->ints[0] == VIEW_SELECT) part = oz_ad_select(z, n->ints[1], n->ints[2]);
+  if (z && n->ints[0] == VIEW_SLICE)
+    part = oz_ad_slice(z, n->ints[1], n->ints[2], n->ints[3], n->ints[4]);
+  if (!part || oz_ad_copy_(part, g) != OZ_OK) {
     oz_tensor_decref(z);
     z = NULL;
   }
@@ -29,15 +32,15 @@ static int view_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
   const oz_input_meta *im = &n->in_meta[0];
   switch (n->ints[0]) {
     case VIEW_RESHAPE:
-      gin[0] = oz_reshape(g[0], im->ndim, im->shape);
+      gin[0] = oz_ad_reshape(g[0], im->ndim, im->shape);
       break;
     case VIEW_TRANSPOSE:
-      gin[0] = oz_transpose(g[0], n->ints[1], n->ints[2]);
+      gin[0] = oz_ad_transpose(g[0], n->ints[1], n->ints[2]);
       break;
     case VIEW_PERMUTE: {
       int64_t inverse[OZ_MAX_DIMS];
       for (int i = 0; i < im->ndim; i++) inverse[n->ints[1 + i]] = i;
-      gin[0] = oz_permute(g[0], im->ndim, inverse);
+      gin[0] = oz_ad_permute(g[0], im->ndim, inverse);
       break;
     }
     case VIEW_EXPAND: /* the engine sums the broadcast dims away */

@@ -2,6 +2,7 @@
  * on the keepdim-shaped output. */
 #include "core/op_support.h"
 #include "core/oz_autograd.h"
+#include "core/oz_views_grad.h"
 
 /* Marks the dims to reduce; all of them when n_dims is 0. */
 static int reduce_mask(const oz_tensor *a, const int64_t *dims, int n_dims, bool *mask) {
@@ -55,9 +56,10 @@ static int sum_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
   const oz_input_meta *im = &n->in_meta[0];
   int64_t kept[OZ_MAX_DIMS];
   for (int d = 0; d < im->ndim; d++) kept[d] = n->ints[d] ? 1 : im->shape[d];
-  oz_tensor *k = oz_reshape(g[0], im->ndim, kept);
-  oz_tensor *e = k ? oz_expand(k, im->ndim, im->shape) : NULL;
-  gin[0] = e ? oz_contiguous(e) : NULL;
+  /* recorded forms: a create_graph backward differentiates through this formula */
+  oz_tensor *k = oz_ad_reshape(g[0], im->ndim, kept);
+  oz_tensor *e = k ? oz_ad_expand(k, im->ndim, im->shape) : NULL;
+  gin[0] = e ? oz_ad_contiguous(e) : NULL;
   oz_tensor_decref(k), oz_tensor_decref(e);
   return gin[0] ? OZ_OK : oz_last_error_code();
 }

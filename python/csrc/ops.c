@@ -573,7 +573,7 @@ static PyObject *m_type_as(PyObject *self, PyObject *other) {
     PyObject *a[1];                                                                                \
     if (ozpy_parse(&sig, args, nargs, kw, a) < 0)                                                  \
       return NULL;                                                                                 \
-    return ozpy_wrap_same(self, oz_to_dtype(ozpy_T(self), DT, false));                             \
+    return to_impl(self, DT, false, OZ_CPU, false); /* records ToCopyBackward0 */                  \
   }
 CAST_METHOD(float, OZ_FLOAT32)
 CAST_METHOD(double, OZ_FLOAT64)

@@ -246,3 +246,29 @@ def e_backward_inputs_no_grad(T):
 def test_backward_inputs_errors(program):
     # (torch 1.13 words the second one after an internal retain_grad; the class is the contract)
     assert error_of(oz(), program)[0] is error_of(torch, program)[0] is RuntimeError
+
+
+# ---------------------------------------------------------------- double backward through views
+def second_order(T, f, shape=(2, 3), with_v=False):
+    x = T.arange(float(shape[0] * shape[1]), dtype=T.float64).reshape(shape).div(5).requires_grad_()
+    out = f(T, x)
+    v = T.linspace(0.5, 1.5, out.numel(), dtype=T.float64).reshape(out.shape).requires_grad_() \
+        if with_v else None
+    g, = T.autograd.grad(out if with_v else out.sum(), x, v, create_graph=True)
+    (g * g).sum().backward()
+    return [g], [x] + ([v] if with_v else [])
+
+
+@pytest.mark.parametrize("f", [
+    lambda T, x: x[:, 1:] ** 3,
+    lambda T, x: x.select(1, 2).exp(),
+    lambda T, x: x.t().reshape(6).sin() * x.view(6),
+    lambda T, x: x.permute(1, 0).unsqueeze(0).expand(2, 3, 2) ** 2,
+    lambda T, x: (x ** 2).sum(1),
+    lambda T, x: (x.unsqueeze(0) * T.ones(3, 1, 1, dtype=T.float64)).pow(3),
+    lambda T, x: x.float().double() ** 3,
+    lambda T, x: T.cat([x[0] ** 2, x[1] ** 3]),
+], ids=["slice", "select", "reshape_t", "permute_expand", "sum_dim", "broadcast", "cast", "cat"])
+@pytest.mark.parametrize("with_v", [False, True], ids=["ones", "v_requires_grad"])
+def test_double_backward_through_views(f, with_v):
+    run(lambda T: second_order(T, f, with_v=with_v))
