@@ -10,7 +10,8 @@
  * Differentiable results record their PyTorch grad_fn (MeanBackward0/1, ProdBackward0/1,
  * MaxBackward0/1, AmaxBackward0, VarBackward0, StdBackward0, VarMeanBackward0, StdMeanBackward0,
  * LogsumexpBackward0, NormBackward1, CumsumBackward0, CumprodBackward0, SortBackward0,
- * TopkBackward0); the formulas are in core/reductions_grad.c. */
+ * TopkBackward0); the formulas are in core/reductions_grad.c (their recording forms, for
+ * create_graph, in core/reductions_grad_graph.c). */
 #ifndef OZ_OPS_REDUCE_H
 #define OZ_OPS_REDUCE_H
 

@@ -1,8 +1,11 @@
 /* reductions_grad.c - backward formulas of the reductions and sorting ops, as PyTorch 1.13's
  * derivatives.yaml defines them. They compute with core ops (so most of them can themselves be
- * differentiated when create_graph is on), except where PyTorch's formula needs exp/pow/sign or a
- * scatter: those go through the helper kernels LOGSUMEXP_BACKWARD, NORM_BACKWARD,
- * CUMPROD_BACKWARD and SCATTER_INTO_ZEROS (ops/reduce.def), which are not differentiated again.
+ * differentiated when create_graph is on), except where PyTorch's formula needs exp/pow/sign, a
+ * scatter or a reverse running sum: those go through the helper kernels LOGSUMEXP_BACKWARD,
+ * NORM_BACKWARD, CUMPROD_BACKWARD, SCATTER_INTO_ZEROS and CUMSUM (ops/reduce.def), which record
+ * nothing. During a create_graph backward (grad mode on, and the gradient or a saved tensor
+ * requires grad) those formulas take their recording form instead (reductions_grad_graph.c), so
+ * that second derivatives flow through them.
  *
  * A node's ints hold the reduce mask of its input's dims (oz_red_node_set_mask) and, for ops
  * along one dim, the dim at OZ_RED_INT_DIM; in_meta[0] has the input's shape. Gradients of
@@ -10,6 +13,7 @@
  * up with the input. */
 #include <math.h>
 
+#include "core/oz_ops_index.h"
 #include "core/oz_views_grad.h"
 #include "core/reductions_internal.h"
 
@@ -83,6 +87,13 @@ int oz_rg_prod_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
   if (!x) return oz_last_error_code();
   int64_t dims[OZ_MAX_DIMS];
   bool along_dim = masked_dims(n, dims) == 1 && im->ndim > 1;
+  if (oz_red_graph_wanted(x, g[0])) {
+    oz_tensor *gk = keepdim_form(n, g[0]);
+    int rc = give(&gin[0], gk ? oz_rgg_prod_backward(x, gk, along_dim ? dims[0] : 0, !along_dim)
+                              : NULL);
+    oz_tensor_decref(x), oz_tensor_decref(gk);
+    return rc;
+  }
   int64_t numel = oz_numel(x);
   oz_tensor *line = along_dim ? (oz_tensor_incref(x), x) : oz_reshape(x, 1, &numel);
   int d = along_dim ? (int)dims[0] : 0;
@@ -149,9 +160,14 @@ int oz_rg_index_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
   const oz_input_meta *im = &n->in_meta[0];
   int d = (int)n->ints[OZ_RED_INT_DIM];
   oz_tensor *idx = oz_node_saved(n, 0);
-  oz_tensor *gk = idx ? oz_reshape(g[0], idx->ndim, idx->shape) : NULL;
+  const bool graph = oz_red_graph_wanted(g[0], NULL);
+  oz_tensor *gk = !idx ? NULL
+                  : graph ? oz_ad_reshape(g[0], idx->ndim, idx->shape)
+                          : oz_reshape(g[0], idx->ndim, idx->shape);
   int64_t size = im->ndim ? im->shape[d] : 1;
-  int rc = give(&gin[0], gk ? oz_scatter_into_zeros(gk, idx, d, size, false) : NULL);
+  int rc = give(&gin[0], !gk    ? NULL
+                         : graph ? oz_rgg_scatter_into_zeros(gk, idx, d, size)
+                                 : oz_scatter_into_zeros(gk, idx, d, size, false));
   oz_tensor_decref(idx), oz_tensor_decref(gk);
   return rc;
 }
@@ -174,18 +190,17 @@ int oz_rg_var_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
   if (g[0]) {
     oz_tensor *x = oz_node_saved(n, 0), *gv = x ? keepdim_form(n, g[0]) : NULL;
     if (gv && n->ints[OZ_RED_INT_DIM]) { /* std: the gradient of the variance is g / (2 std) */
+      /* masked after the division, as torch does: a create_graph backward then gets torch's
+       * NaN second derivatives where std is 0 */
       oz_tensor *res = oz_node_saved(n, 1), *rk = res ? keepdim_form(n, res) : NULL;
       oz_tensor *zero = rk ? oz_wrapped_scalar(0.0, 0, OZ_INT64) : NULL;
       oz_tensor *is0 = zero ? oz_compare(OZ_OP_EQ, rk, zero, NULL) : NULL;
-      oz_tensor *not0 = is0 ? oz_compare(OZ_OP_NE, rk, zero, NULL) : NULL;
-      oz_tensor *two_r = not0 ? mul_scalar(rk, 2.0) : NULL;
-      oz_tensor *den = two_r ? oz_add(two_r, is0, oz_make_scalar_i(1), NULL) : NULL;
-      oz_tensor *num = den ? oz_mul(gv, not0, NULL) : NULL;
-      oz_tensor *q = num ? oz_div(num, den, NULL) : NULL;
+      oz_tensor *two_r = is0 ? mul_scalar(rk, 2.0) : NULL;
+      oz_tensor *q = two_r ? oz_div(gv, two_r, NULL) : NULL;
+      oz_tensor *safe = q ? oz_masked_fill(q, is0, zero, NULL) : NULL;
       oz_tensor_decref(res), oz_tensor_decref(rk), oz_tensor_decref(zero), oz_tensor_decref(is0);
-      oz_tensor_decref(not0), oz_tensor_decref(two_r), oz_tensor_decref(den);
-      oz_tensor_decref(num), oz_tensor_decref(gv);
-      gv = q;
+      oz_tensor_decref(two_r), oz_tensor_decref(q), oz_tensor_decref(gv);
+      gv = safe;
     }
     oz_tensor *mean = gv ? oz_mean(x, dims, nd, true, -1, NULL) : NULL;
     oz_tensor *diff = mean ? oz_sub(x, mean, oz_make_scalar_i(1), NULL) : NULL;
@@ -223,10 +238,16 @@ int oz_rg_var_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
 int oz_rg_logsumexp_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
   if (!oz_node_needs_grad(n, 0) || !g[0]) return OZ_OK;
   oz_tensor *x = oz_node_saved(n, 0), *res = x ? oz_node_saved(n, 1) : NULL;
-  oz_tensor *rk = res ? keepdim_form(n, res) : NULL;
-  oz_tensor *e = rk ? oz_red_elementwise_grad(OZ_OP_LOGSUMEXP_BACKWARD, x, rk, 0.0) : NULL;
-  oz_tensor *gk = e ? keepdim_form(n, g[0]) : NULL;
-  int rc = give(&gin[0], gk ? oz_mul(e, gk, NULL) : NULL);
+  oz_tensor *rk = res ? keepdim_form(n, res) : NULL, *e = NULL, *gk = NULL;
+  int rc;
+  if (rk && oz_red_graph_wanted(x, g[0])) {
+    gk = keepdim_form(n, g[0]);
+    rc = give(&gin[0], gk ? oz_rgg_logsumexp_backward(x, rk, gk) : NULL);
+  } else {
+    e = rk ? oz_red_elementwise_grad(OZ_OP_LOGSUMEXP_BACKWARD, x, rk, 0.0) : NULL;
+    gk = e ? keepdim_form(n, g[0]) : NULL;
+    rc = give(&gin[0], gk ? oz_mul(e, gk, NULL) : NULL);
+  }
   oz_tensor_decref(x), oz_tensor_decref(res), oz_tensor_decref(rk), oz_tensor_decref(e);
   oz_tensor_decref(gk);
   return rc;
@@ -237,8 +258,17 @@ int oz_rg_logsumexp_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
 int oz_rg_norm_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
   if (!oz_node_needs_grad(n, 0) || !g[0]) return OZ_OK;
   const double p = n->scalars[0].f;
+  if (p == 0.0) return OZ_OK; /* as torch: no gradient at all (the count of nonzeros is flat) */
   oz_tensor *x = oz_node_saved(n, 0), *res = x ? oz_node_saved(n, 1) : NULL;
   oz_tensor *rk = res ? keepdim_form(n, res) : NULL;
+  if (rk && oz_red_graph_wanted(x, g[0])) {
+    int64_t dims[OZ_MAX_DIMS];
+    int nd = masked_dims(n, dims);
+    oz_tensor *gk = keepdim_form(n, g[0]);
+    int rc = give(&gin[0], gk ? oz_rgg_norm_backward(x, rk, gk, p, dims, nd) : NULL);
+    oz_tensor_decref(x), oz_tensor_decref(res), oz_tensor_decref(rk), oz_tensor_decref(gk);
+    return rc;
+  }
   oz_tensor *d = rk ? oz_red_elementwise_grad(OZ_OP_NORM_BACKWARD, x, rk, p) : NULL;
   if (d && isinf(p)) { /* divide by how many elements share the norm (at least 1) */
     int64_t dims[OZ_MAX_DIMS];
@@ -265,14 +295,19 @@ int oz_rg_norm_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
 /* CumsumBackward0: the running sum of g taken from the end. */
 int oz_rg_cumsum_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
   if (!oz_node_needs_grad(n, 0) || !g[0]) return OZ_OK;
-  return give(&gin[0], oz_red_cumsum_reverse(g[0], n->ints[OZ_RED_INT_DIM]));
+  const int64_t d = n->ints[OZ_RED_INT_DIM];
+  return give(&gin[0], oz_red_graph_wanted(g[0], NULL) ? oz_rgg_cumsum_reverse(g[0], d)
+                                                      : oz_red_cumsum_reverse(g[0], d));
 }
 
 /* CumprodBackward0 (saved: x): see CUMPROD_BACKWARD. */
 int oz_rg_cumprod_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
   if (!oz_node_needs_grad(n, 0) || !g[0]) return OZ_OK;
   oz_tensor *x = oz_node_saved(n, 0);
-  int rc = give(&gin[0], x ? oz_red_cumprod_backward(x, g[0], n->ints[OZ_RED_INT_DIM]) : NULL);
+  const int64_t d = n->ints[OZ_RED_INT_DIM];
+  int rc = give(&gin[0], !x                              ? NULL
+                         : oz_red_graph_wanted(x, g[0]) ? oz_rgg_cumprod_backward(x, g[0], d)
+                                                        : oz_red_cumprod_backward(x, g[0], d));
   oz_tensor_decref(x);
   return rc;
 }

@@ -68,4 +68,24 @@ oz_tensor *oz_red_cumprod_backward(const oz_tensor *x, const oz_tensor *g, int64
  * broadcast to x's shape and cast to x's dtype; scalar p for NORM_BACKWARD. */
 oz_tensor *oz_red_elementwise_grad(int op, const oz_tensor *x, const oz_tensor *y, double p);
 
+/* ---- the same formulas with recording ops, for a create_graph backward
+ * (core/reductions_grad_graph.c); gk, rk: the gradient and result in keepdim form ---- */
+/* True when a formula must record: grad mode is on (create_graph) and one of the tensors
+ * requires grad. */
+static inline bool oz_red_graph_wanted(const oz_tensor *a, const oz_tensor *b) {
+  return oz_autograd_wanted2(a, b);
+}
+oz_tensor *oz_rgg_cumsum_reverse(const oz_tensor *g, int64_t dim);
+oz_tensor *oz_rgg_cumprod_backward(const oz_tensor *x, const oz_tensor *g, int64_t dim);
+/* prod along dim of x, or over every dim when all. */
+oz_tensor *oz_rgg_prod_backward(const oz_tensor *x, const oz_tensor *gk, int64_t dim, bool all);
+/* gk scattered along dim into zeros of gk's shape with `size` along dim (max(dim), sort, topk). */
+oz_tensor *oz_rgg_scatter_into_zeros(const oz_tensor *gk, const oz_tensor *index, int64_t dim,
+                                     int64_t size);
+oz_tensor *oz_rgg_logsumexp_backward(const oz_tensor *x, const oz_tensor *rk,
+                                     const oz_tensor *gk);
+/* dims/n_dims: the reduced dims (the shared count of p = +-inf). */
+oz_tensor *oz_rgg_norm_backward(const oz_tensor *x, const oz_tensor *rk, const oz_tensor *gk,
+                                double p, const int64_t *dims, int n_dims);
+
 #endif

@@ -1,6 +1,7 @@
 /* reductions_scan.c - front-ends of the ops that work along one dim: max/min(dim) with indices,
  * argmax/argmin, cumsum/cumprod, sort/argsort, topk; and the small kernel wrappers the backward
  * formulas (reductions_grad.c) and unique (reductions_unique.c) call. */
+#include "core/oz_views_grad.h"
 #include "core/reductions_internal.h"
 
 /* ================================ helpers ================================ */
@@ -215,11 +216,11 @@ static oz_tensor *cumulative(const char *fname, const char *node_name, oz_backwa
   if (n) {
     n->ints[OZ_RED_INT_DIM] = d;
     n->n_ints = OZ_RED_N_INTS;
-    /* cumprod's formula needs the input; in place, its values before they are overwritten. */
+    /* cumprod's formula needs the input; in place, its values before they are overwritten,
+     * cloned with a's history so that a create_graph backward still reaches it. */
     if (op == OZ_OP_CUMPROD) {
-      bool was = oz_red_grad_off();
-      oz_tensor *keep = out == a ? oz_clone(a) : (oz_tensor_incref((oz_tensor *)a), (oz_tensor *)a);
-      oz_red_grad_restore(was);
+      oz_tensor *keep =
+          out == a ? oz_ad_clone(a) : (oz_tensor_incref((oz_tensor *)a), (oz_tensor *)a);
       int rc = keep ? oz_node_save(n, keep) : oz_last_error_code();
       oz_tensor_decref(keep);
       if (rc != OZ_OK) {
