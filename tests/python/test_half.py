@@ -88,3 +88,18 @@ def test_arithmetic_says_what_is_missing():
     T = oz()
     with pytest.raises(RuntimeError, match="Half"):
         T.ones(2, dtype=T.float16) + 1
+
+
+def test_module_half_and_back():
+    seen = []
+    for T in (torch, oz()):
+        nn = T.nn
+        m = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4))
+        with T.no_grad():
+            m[0].weight.copy_(T.tensor(np.linspace(-1, 1, 12).reshape(4, 3), dtype=T.float32))
+        p = m[0].weight
+        m.half()
+        assert m[0].weight is p  # the same Parameter objects, converted in place
+        seen.append(([(k, str(v.dtype)) for k, v in m.state_dict().items()],
+                     m.float()[0].weight.tolist()))
+    assert seen[0] == seen[1]
