@@ -187,11 +187,18 @@ oz_tensor *oz_ad_to(const oz_tensor *t, int dtype, oz_device device, bool copy) 
   return record_copy(t, r, "ToCopyBackward0");
 }
 
-/* dst.copy_(src): dst's old history gets no gradient (it was overwritten), src gets g. */
+/* The gradient of a value an in-place write overwrote: zeros (a gradient, not "unused": torch's
+ * zeros_like(grad)). */
+static int overwritten(oz_node *n, const oz_tensor *g, oz_tensor **gin0) {
+  if (!oz_node_needs_grad(n, 0)) return OZ_OK;
+  *gin0 = oz_full(g->ndim, g->shape, oz_make_scalar_i(0), g->dtype, oz_tensor_device(g));
+  return *gin0 ? OZ_OK : oz_last_error_code();
+}
+
+/* dst.copy_(src): dst's old history gets zeros (it was overwritten), src gets g. */
 static int copy_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
-  (void)n;
   if (oz_node_needs_grad(n, 1)) oz_tensor_incref(g[0]), gin[1] = g[0];
-  return OZ_OK;
+  return overwritten(n, g[0], &gin[0]);
 }
 
 int oz_ad_copy_(oz_tensor *dst, const oz_tensor *src) {
@@ -207,9 +214,11 @@ int oz_ad_copy_(oz_tensor *dst, const oz_tensor *src) {
   return rc;
 }
 
+/* fill_: the old value gets zeros; a 0-d tensor value (FillBackward1) gets the sum of g, which
+ * the engine makes by reducing g to the value's shape. */
 static int fill_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
-  (void)n, (void)g, (void)gin; /* overwritten: no gradient reaches the old value */
-  return OZ_OK;
+  if (n->n_inputs > 1 && oz_node_needs_grad(n, 1)) oz_tensor_incref(g[0]), gin[1] = g[0];
+  return overwritten(n, g[0], &gin[0]);
 }
 
 int oz_ad_fill_(oz_tensor *t, oz_scalar value) {
@@ -218,6 +227,25 @@ int oz_ad_fill_(oz_tensor *t, oz_scalar value) {
   if (oz_grad_begin("fill_", "FillBackward0", fill_backward, ins, 1, t, &n) != OZ_OK)
     return oz_last_error_code();
   int rc = oz_fill_(t, value);
+  oz_tensor *r = rc == OZ_OK ? t : NULL;
+  if (r) oz_tensor_incref(r);
+  r = oz_grad_end(n, r, t);
+  oz_tensor_decref(r);
+  return rc;
+}
+
+int oz_ad_fill_tensor_(oz_tensor *t, const oz_tensor *value) {
+  const oz_tensor *ins[2] = {t, value};
+  oz_node *n;
+  if (value->ndim != 0)
+    return oz_set_error(OZ_ERR_RUNTIME,
+                        "fill_ only supports 0-dimension value tensor but got tensor with %d "
+                        "dimensions.", value->ndim);
+  if (oz_grad_begin("fill_", "FillBackward1", fill_backward, ins, 2, t, &n) != OZ_OK)
+    return oz_last_error_code();
+  oz_tensor *v = oz_expand(value, t->ndim, t->shape);
+  int rc = v ? oz_copy_(t, v) : oz_last_error_code();
+  oz_tensor_decref(v);
   oz_tensor *r = rc == OZ_OK ? t : NULL;
   if (r) oz_tensor_incref(r);
   r = oz_grad_end(n, r, t);

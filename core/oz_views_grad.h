@@ -28,6 +28,8 @@ oz_tensor *oz_ad_contiguous(const oz_tensor *t);
 oz_tensor *oz_ad_to(const oz_tensor *t, int dtype, oz_device device, bool copy);
 int oz_ad_copy_(oz_tensor *dst, const oz_tensor *src);
 int oz_ad_fill_(oz_tensor *t, oz_scalar value);
+/* fill_ with a 0-d tensor value: the value gets a gradient too (FillBackward1). */
+int oz_ad_fill_tensor_(oz_tensor *t, const oz_tensor *value);
 
 #ifdef __cplusplus
 }

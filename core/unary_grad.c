@@ -454,14 +454,17 @@ int unary_grad_begin(unary_fn fn, const char *fname, const oz_tensor *const *ins
 
 oz_tensor *unary_grad_end(unary_fn fn, oz_node *node, oz_tensor *result, oz_tensor *out) {
   const grad_spec *s = &GRADS[fn];
-  const bool recorded = node != NULL;
+  if (!node) return oz_grad_end(node, result, out);
+  /* Kept alive past oz_grad_end: through a view, the node ends up inside the base's CopySlices
+   * rather than as result's grad_fn, and it still needs the result saved. */
+  oz_node_incref(node);
   result = oz_grad_end(node, result, out);
-  if (!result || !recorded) return result;
   /* A recorded op with `out` is in place (out= with grad is refused by oz_grad_begin). */
   const int save = out && s->inplace_name ? s->inplace_save : s->save;
-  if (save == S_OUTPUT && oz_node_save_output(oz_grad_fn(result), result) != OZ_OK) {
+  if (result && save == S_OUTPUT && oz_node_save_output(node, result) != OZ_OK) {
     oz_tensor_decref(result);
-    return NULL;
+    result = NULL;
   }
+  oz_node_decref(node);
   return result;
 }

@@ -756,7 +756,10 @@ oz_tensor *ozpy_tensor_from_data(PyObject *data, int dtype, oz_device device, bo
     if (warn_copy && PyErr_WarnEx(PyExc_UserWarning, copy_warning, 1) < 0)
       return NULL;
     const oz_tensor *src = ozpy_T(data);
+    const bool grad_was = oz_grad_enabled(); /* a new leaf: the copy records no history */
+    oz_set_grad_enabled(false);
     oz_tensor *r = ozpy_to(src, dtype < 0 ? src->dtype : dtype, device, true);
+    oz_set_grad_enabled(grad_was);
     if (!r)
       ozpy_raise();
     return r;

@@ -435,6 +435,11 @@ static PyObject *fill_impl(PyObject *self, PyObject *value) {
                  (int)ozpy_T(value)->ndim);
     return NULL;
   }
+  if (ozpy_is_tensor(value) && oz_requires_grad(ozpy_T(value)) && oz_grad_enabled()) {
+    if (oz_ad_fill_tensor_(ozpy_T(self), ozpy_T(value)) != OZ_OK)
+      return ozpy_raise();
+    return Py_NewRef(self);
+  }
   if (ozpy_arg_number("fill_", "value", 1, value, &v) < 0)
     return NULL;
   if (oz_ad_fill_(ozpy_T(self), v.s) != OZ_OK)

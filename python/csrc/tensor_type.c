@@ -391,7 +391,7 @@ static PyObject *tensor_iter(PyObject *self) {
   if (!list)
     return NULL;
   for (int64_t i = 0; i < t->shape[0]; i++) {
-    PyObject *item = ozpy_wrap(oz_select(t, 0, i));
+    PyObject *item = ozpy_wrap(oz_ad_select(t, 0, i)); /* rows keep the history */
     if (!item || PyList_SetItem(list, (Py_ssize_t)i, item) < 0) {
       Py_DECREF(list);
       return NULL;

@@ -189,7 +189,9 @@ def hardsigmoid(input, inplace=False):
 
 
 def hardswish(input, inplace=False):
-    return _composite(lambda x: x * (relu6(x + 3) / 6), input, inplace)
+    # Written so its gradient has torch's values at the bends: x/3 + 1/2 on [-3, 3) (clamp's
+    # gradient includes its bound: -1/2 at x = -3), 1 from x = 3 on.
+    return _composite(lambda x: (x * (x + 3).clamp(min=0) / 6).where(x < 3, x), input, inplace)
 
 
 def mish(input, inplace=False):
