@@ -2,12 +2,21 @@
  * kernel. A 1-d convolution runs as a 2-d one over [N, C, 1, L] (views, no copies); an
  * unbatched input gets a batch dim of 1 first (recorded, as torch does: SqueezeBackward1).
  * ConvolutionBackward0 computes the input and weight gradients with the two backward kernels
- * and the bias gradient as a sum. */
+ * and the bias gradient as a sum; under create_graph those kernels are recorded as
+ * ConvolutionBackwardBackward0, whose own gradients are convolutions and the same kernels. */
 #include "core/nn_internal.h"
 
-/* Node ints: [0] spatial, [1..2] stride, [3..4] pad_before, [5..6] dilation, [7] groups, all
- * in the 2-d form. saved: [0] input, [1] weight (as given: 3-d for conv1d). */
-enum { I_SPATIAL, I_STRIDE, I_PAD = 3, I_DIL = 5, I_GROUPS = 7, N_CONV_INTS };
+/* Node ints: [0] spatial, [1..2] stride, [3..4] pad_before, [5..6] dilation, [7] groups,
+ * [8..9] pad_after, all in the 2-d form. saved: [0] input, [1] weight (as given: 3-d for
+ * conv1d). */
+enum {
+  I_SPATIAL, I_STRIDE, I_PAD = 3, I_DIL = 5, I_GROUPS = 7, I_PAD_AFTER = 8, N_CONV_INTS = 10
+};
+/* ConvolutionBackwardBackward0 also keeps the shapes of x and weight (4-d). */
+enum { I_XSHAPE = N_CONV_INTS, I_WSHAPE = N_CONV_INTS + 4, N_GRADS_INTS = N_CONV_INTS + 8 };
+
+static oz_tensor *conv_batched(const oz_tensor *x, const oz_tensor *w, const oz_tensor *b,
+                               const oz_conv_params *p);
 
 /* t viewed with a size-1 dim inserted at 2 (1-d) or as is (2-d); contiguous. */
 static oz_tensor *as_2d(const oz_tensor *t, int spatial, int dtype) {
@@ -18,50 +27,151 @@ static oz_tensor *as_2d(const oz_tensor *t, int spatial, int dtype) {
   return u;
 }
 
+/* The same with the view recorded (no copy, no cast): for formulas that may be differentiated
+ * again. from_4d undoes it. */
+static oz_tensor *to_4d(const oz_tensor *t, int spatial) {
+  if (spatial == 1) return oz_ad_unsqueeze(t, 2);
+  oz_tensor_incref((oz_tensor *)t);
+  return (oz_tensor *)t;
+}
+
+static oz_tensor *from_4d(oz_tensor *t, int spatial) {
+  if (!t || spatial == 2) return t;
+  oz_tensor *s = oz_ad_squeeze_dim(t, 2);
+  oz_tensor_decref(t);
+  return s;
+}
+
 /* The kernel's ints from the node's (stride, pad_before, dilation, groups). */
 static void kernel_ints(const int64_t *ni, int64_t *ki) {
   ki[0] = ni[I_STRIDE], ki[1] = ni[I_STRIDE + 1], ki[2] = ni[I_PAD], ki[3] = ni[I_PAD + 1];
   ki[4] = ni[I_DIL], ki[5] = ni[I_DIL + 1], ki[6] = ni[I_GROUPS];
 }
 
-/* Runs one backward kernel into a new tensor shaped like `like` (2-d form), returned in the
- * original form of `orig_ndim` dims. */
-static oz_tensor *conv_grad(int op, const oz_tensor *g4, const oz_tensor *other4,
-                            const oz_tensor *like4, const oz_input_meta *meta, const int64_t *ki) {
-  oz_tensor *r = nn_empty(g4, 4, like4->shape, g4->dtype);
-  const oz_tensor *ins[2] = {g4, other4};
-  if (r && nn_run(op, ins, 2, &r, 1, ki, 7, NULL, 0) != OZ_OK) {
-    oz_tensor_decref(r);
-    return NULL;
+/* The recorded 2-d convolution of x and w (4-d, no bias) with the node's parameters. */
+static oz_tensor *conv_again(const oz_tensor *x, const oz_tensor *w, const int64_t *ni) {
+  oz_conv_params p = {.spatial = 2, .groups = ni[I_GROUPS]};
+  for (int i = 0; i < 2; i++) {
+    p.stride[i] = ni[I_STRIDE + i], p.dilation[i] = ni[I_DIL + i];
+    p.pad_before[i] = ni[I_PAD + i], p.pad_after[i] = ni[I_PAD_AFTER + i];
   }
-  if (!r || meta->ndim == 4) return r;
-  oz_tensor *v = oz_view_shape(r, meta->ndim, meta->shape);
-  oz_tensor_decref(r);
-  return v;
+  return conv_batched(x, w, NULL, &p);
+}
+
+/* Runs one backward kernel on (gc: g contiguous, other) into a new tensor of `shape` (4-d). */
+static oz_tensor *grad_kernel(int op, const oz_tensor *gc, const oz_tensor *other,
+                              const int64_t *shape, const int64_t *ni) {
+  oz_tensor *oc = nn_contiguous_as(other, gc->dtype);
+  oz_tensor *r = oc ? nn_empty(gc, 4, shape, gc->dtype) : NULL;
+  int64_t ki[7];
+  kernel_ints(ni, ki);
+  const oz_tensor *ins[2] = {gc, oc};
+  if (r && nn_run(op, ins, 2, &r, 1, ki, 7, NULL, 0) != OZ_OK) oz_tensor_decref(r), r = NULL;
+  oz_tensor_decref(oc);
+  return r;
+}
+
+static int conv_grads(const oz_tensor *g, const oz_tensor *x, const oz_tensor *w,
+                      const int64_t *ni, oz_tensor **gx, oz_tensor **gw);
+
+/* ConvolutionBackwardBackward0: inputs [0] g, [1] x, [2] w (4-d; x or w may be absent), saved
+ * the same; outputs [0] grad of x = BACKWARD_INPUT(g, w), [1] grad of w = BACKWARD_WEIGHT(g, x).
+ * Both are bilinear, and the adjoint of each is a convolution or the other backward kernel:
+ * d/dg = conv(ggx, w) + conv(x, ggw), d/dx = BACKWARD_INPUT(g, ggw), d/dw =
+ * BACKWARD_WEIGHT(g, ggx). */
+static int conv_grads_backward(oz_node *n, oz_tensor *const *gg, oz_tensor **gin) {
+  oz_tensor *g = nn_saved(n, 0), *x = NULL, *w = NULL, *a = NULL, *b = NULL;
+  int rc = g ? OZ_OK : oz_last_error_code();
+  if (rc == OZ_OK && n->saved[1].tensor && !(x = nn_saved(n, 1))) rc = oz_last_error_code();
+  if (rc == OZ_OK && n->saved[2].tensor && !(w = nn_saved(n, 2))) rc = oz_last_error_code();
+  if (rc != OZ_OK) goto done;
+  if (oz_node_needs_grad(n, 0)) {
+    if (gg[0] && !(a = conv_again(gg[0], w, n->ints))) goto fail;
+    if (gg[1] && !(b = conv_again(x, gg[1], n->ints))) goto fail;
+    if (a && b) {
+      if (!(gin[0] = oz_add(a, b, oz_make_scalar_i(1), NULL))) goto fail;
+    } else {
+      gin[0] = a ? a : b; /* the reference moves */
+      a = b = NULL;
+    }
+  }
+  /* the shapes of the missing operands come from the ints */
+  if (oz_node_needs_grad(n, 1) && gg[1] &&
+      conv_grads(g, NULL, gg[1], n->ints, &gin[1], NULL) != OZ_OK)
+    goto fail;
+  if (oz_node_needs_grad(n, 2) && gg[0] &&
+      conv_grads(g, gg[0], NULL, n->ints, NULL, &gin[2]) != OZ_OK)
+    goto fail;
+  goto done;
+fail:
+  rc = oz_last_error_code();
+done:
+  oz_tensor_decref(g), oz_tensor_decref(x), oz_tensor_decref(w);
+  oz_tensor_decref(a), oz_tensor_decref(b);
+  return rc;
+}
+
+/* The input and weight gradients of a 2-d convolution for its output gradient g (gx, gw: NULL
+ * when not wanted; gx needs w and gw needs x). ni: N_GRADS_INTS ints, the shapes included.
+ * Recorded when grad mode is on and g, x or w requires grad (a create_graph backward). */
+static int conv_grads(const oz_tensor *g, const oz_tensor *x, const oz_tensor *w,
+                      const int64_t *ni, oz_tensor **gx, oz_tensor **gw) {
+  oz_tensor *outs[2] = {NULL, NULL};
+  oz_tensor *gc = nn_contiguous_as(g, (gx ? w : x)->dtype); /* the kernels' operand, once */
+  bool ok = gc && (!gx || (outs[0] = grad_kernel(OZ_OP_CONV2D_BACKWARD_INPUT, gc, w,
+                                                 ni + I_XSHAPE, ni)));
+  ok = ok && (!gw || (outs[1] = grad_kernel(OZ_OP_CONV2D_BACKWARD_WEIGHT, gc, x, ni + I_WSHAPE,
+                                            ni)));
+  oz_tensor_decref(gc);
+  if (!ok) {
+    oz_tensor_decref(outs[0]), oz_tensor_decref(outs[1]);
+    return oz_last_error_code();
+  }
+  const oz_tensor *ins[3] = {g, x, w};
+  if (oz_autograd_wanted(ins, 3)) {
+    oz_node *n = oz_node_new("ConvolutionBackwardBackward0", conv_grads_backward, 3, 2);
+    int rc = n ? OZ_OK : oz_last_error_code();
+    for (int i = 0; i < 3 && rc == OZ_OK; i++) rc = oz_node_set_input(n, i, ins[i]);
+    for (int i = 0; i < 3 && rc == OZ_OK; i++) rc = oz_node_save(n, ins[i]);
+    if (rc == OZ_OK) {
+      memcpy(n->ints, ni, sizeof(int64_t) * N_GRADS_INTS);
+      n->n_ints = N_GRADS_INTS;
+      rc = oz_node_attach(n, outs, 2);
+    } else if (n) {
+      oz_node_decref(n);
+    }
+    if (rc != OZ_OK) {
+      oz_tensor_decref(outs[0]), oz_tensor_decref(outs[1]);
+      return rc;
+    }
+  }
+  if (gx) *gx = outs[0];
+  if (gw) *gw = outs[1];
+  return OZ_OK;
 }
 
 static int conv_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
   const int spatial = (int)n->ints[I_SPATIAL];
   oz_tensor *x = nn_saved(n, 0), *w = x ? nn_saved(n, 1) : NULL;
-  oz_tensor *g4 = NULL, *x4 = NULL, *w4 = NULL;
-  oz_tensor *ts[3] = {g[0], x, w};
-  int rc = w ? nn_no_double_backward(n->name, ts, 3) : oz_last_error_code();
+  oz_tensor *g4 = NULL, *x4 = NULL, *w4 = NULL, *gx = NULL, *gw = NULL;
+  int rc = w ? OZ_OK : oz_last_error_code();
   if (rc != OZ_OK) goto done;
-  const int dt = x->dtype;
-  g4 = as_2d(g[0], spatial, dt);
-  x4 = g4 ? as_2d(x, spatial, dt) : NULL;
-  w4 = x4 ? as_2d(w, spatial, dt) : NULL;
+  /* 4-d views, recorded so that a create_graph backward can differentiate through them */
+  g4 = to_4d(g[0], spatial);
+  x4 = g4 ? to_4d(x, spatial) : NULL;
+  w4 = x4 ? to_4d(w, spatial) : NULL;
   if (!w4) goto fail;
-  int64_t ki[7];
-  kernel_ints(n->ints, ki);
-  if (oz_node_needs_grad(n, 0) &&
-      !(gin[0] = conv_grad(OZ_OP_CONV2D_BACKWARD_INPUT, g4, w4, x4, &n->in_meta[0], ki)))
+  int64_t ni[N_GRADS_INTS];
+  memcpy(ni, n->ints, sizeof(int64_t) * N_CONV_INTS);
+  memcpy(ni + I_XSHAPE, x4->shape, sizeof(int64_t) * 4);
+  memcpy(ni + I_WSHAPE, w4->shape, sizeof(int64_t) * 4);
+  if (conv_grads(g4, x4, w4, ni, oz_node_needs_grad(n, 0) ? &gx : NULL,
+                 oz_node_needs_grad(n, 1) ? &gw : NULL) != OZ_OK)
     goto fail;
-  if (oz_node_needs_grad(n, 1) &&
-      !(gin[1] = conv_grad(OZ_OP_CONV2D_BACKWARD_WEIGHT, g4, x4, w4, &n->in_meta[1], ki)))
-    goto fail;
+  gin[0] = from_4d(gx, spatial), gin[1] = from_4d(gw, spatial); /* consume gx, gw */
+  if ((gx && !gin[0]) || (gw && !gin[1])) goto fail;
   if (oz_node_needs_grad(n, 2) &&
-      !(gin[2] = oz_sum(g4, (const int64_t[]){0, 2, 3}, 3, false, dt, NULL)))
+      !(gin[2] = oz_sum(g4, (const int64_t[]){0, 2, 3}, 3, false, x->dtype, NULL)))
     goto fail;
   goto done;
 fail:
@@ -163,13 +273,12 @@ static oz_tensor *conv_batched(const oz_tensor *x, const oz_tensor *w, const oz_
       OZ_OK)
     return NULL;
   /* the 2-d form: a 1-d convolution is a 2-d one with a height of 1 */
-  int64_t ni[N_CONV_INTS] = {k, 1, 1, 0, 0, 1, 1, p->groups};
-  int64_t pad_after[2] = {0, 0};
+  int64_t ni[N_CONV_INTS] = {k, 1, 1, 0, 0, 1, 1, p->groups, 0, 0};
   for (int i = 0; i < k; i++) {
     ni[I_STRIDE + 2 - k + i] = p->stride[i];
     ni[I_PAD + 2 - k + i] = p->pad_before[i];
     ni[I_DIL + 2 - k + i] = p->dilation[i];
-    pad_after[2 - k + i] = p->pad_after[i];
+    ni[I_PAD_AFTER + 2 - k + i] = p->pad_after[i];
   }
   const int dt = x->dtype;
   oz_tensor *x4 = as_2d(x, k, dt), *w4 = x4 ? as_2d(w, k, dt) : NULL, *b1 = NULL, *y4 = NULL;
@@ -180,7 +289,7 @@ static oz_tensor *conv_batched(const oz_tensor *x, const oz_tensor *w, const oz_
   if (!b1) goto done;
   int64_t out[4] = {x4->shape[0], w4->shape[0], 0, 0};
   for (int i = 0; i < 2; i++)
-    out[2 + i] = (x4->shape[2 + i] + ni[I_PAD + i] + pad_after[i] -
+    out[2 + i] = (x4->shape[2 + i] + ni[I_PAD + i] + ni[I_PAD_AFTER + i] -
                   ni[I_DIL + i] * (w4->shape[2 + i] - 1) - 1) / ni[I_STRIDE + i] + 1;
   y4 = nn_empty(x, 4, out, dt);
   int64_t ki[7];

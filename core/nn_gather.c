@@ -1,38 +1,72 @@
 /* nn_gather.c - embedding, padding (constant, reflect, replicate, circular) and dropout.
- * embedding and the non-constant pads are kernels with fused backward ops; constant_pad_nd is a
+ * embedding and the non-constant pads are kernels with fused backward ops, applied as linear
+ * maps (nn_linear_apply) so that they are differentiable again; constant_pad_nd is a
  * composite of core ops (fill, then copy the input into the middle), so its backward is itself
  * with the padding negated and double backward works; dropout is torch's composite: input times
  * bernoulli(1 - p) / (1 - p) noise from the random family's default generator. */
 #include <math.h>
 
 #include "core/nn_internal.h"
+#include "core/oz_ops_index.h"
 #include "core/oz_ops_random.h"
 
 /* =============================== embedding =============================== */
 
+/* The weight gradient scatters gradient rows to their indices (row padding_idx left 0); its
+ * adjoint looks rows up again, padding_idx's as zeros. operands[0]: the flattened int64
+ * indices; ints[0]: padding_idx. */
+static oz_tensor *run_embedding_backward(const nn_linear_map *map, const oz_tensor *g,
+                                         const oz_input_meta *out, const nn_linear_args *a) {
+  const oz_tensor *idx = a->operands[0];
+  const int64_t kd[2] = {idx->shape[0], out->shape[1]};
+  oz_tensor *g2 = oz_view_shape(g, 2, kd);
+  oz_tensor *r = g2 ? nn_empty(g, 2, out->shape, g->dtype) : NULL;
+  const oz_tensor *ins[2] = {g2, idx};
+  if (r && nn_run(map->op, ins, 2, &r, 1, a->ints, 1, NULL, 0) != OZ_OK)
+    oz_tensor_decref(r), r = NULL;
+  oz_tensor_decref(g2);
+  return r;
+}
+
+static oz_tensor *run_embedding_lookup(const nn_linear_map *map, const oz_tensor *w,
+                                       const oz_input_meta *out, const nn_linear_args *a) {
+  const oz_tensor *idx = a->operands[0];
+  oz_tensor *rows = nn_empty(w, 2, (const int64_t[]){idx->shape[0], w->shape[1]}, w->dtype);
+  const oz_tensor *ins[2] = {w, idx};
+  if (rows && nn_run(map->op, ins, 2, &rows, 1, NULL, 0, NULL, 0) != OZ_OK)
+    oz_tensor_decref(rows), rows = NULL;
+  if (rows && a->ints[0] >= 0) { /* padding_idx's rows got no gradient */
+    oz_tensor *pad = oz_wrapped_scalar((double)a->ints[0], a->ints[0], OZ_INT64);
+    oz_tensor *zero = pad ? oz_wrapped_scalar(0.0, 0, OZ_FLOAT64) : NULL;
+    oz_tensor *hit = zero ? oz_compare(OZ_OP_EQ, idx, pad, NULL) : NULL;
+    oz_tensor *mask = hit ? oz_unsqueeze(hit, 1) : NULL;
+    oz_tensor *done = mask ? oz_masked_fill(rows, mask, zero, rows) : NULL;
+    if (!done) oz_tensor_decref(rows), rows = NULL;
+    oz_tensor_decref(pad), oz_tensor_decref(zero), oz_tensor_decref(hit);
+    oz_tensor_decref(mask), oz_tensor_decref(done);
+  }
+  oz_tensor *r = rows ? oz_view_shape(rows, out->ndim, out->shape) : NULL;
+  oz_tensor_decref(rows);
+  return r;
+}
+
+static const char *const embedding_backward_names[] = {"EmbeddingDenseBackwardBackward0"};
+static const char *const embedding_names[] = {"EmbeddingBackward0"};
+static const nn_linear_map embedding_scatter, embedding_lookup;
+static const nn_linear_map embedding_scatter = {embedding_backward_names, run_embedding_backward,
+                                                OZ_OP_EMBEDDING_BACKWARD, &embedding_lookup,
+                                                false};
+static const nn_linear_map embedding_lookup = {embedding_names, run_embedding_lookup,
+                                               OZ_OP_EMBEDDING, &embedding_scatter, false};
+
 /* saved[0]: the indices, flattened int64; ints[0] padding_idx */
 static int embedding_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
-  const oz_input_meta *im = &n->in_meta[0];
   oz_tensor *idx = nn_saved(n, 0);
-  oz_tensor *ts[2] = {g[0], idx};
-  int rc = idx ? nn_no_double_backward(n->name, ts, 2) : oz_last_error_code();
-  if (rc != OZ_OK) {
-    oz_tensor_decref(idx);
-    return rc;
-  }
-  const int64_t kd[2] = {idx->shape[0], im->shape[1]};
-  oz_tensor *gc = nn_contiguous_as(g[0], im->dtype);
-  oz_tensor *g2 = gc ? oz_view_shape(gc, 2, kd) : NULL;
-  oz_tensor *gw = g2 ? oz_empty(2, im->shape, im->dtype, im->device) : NULL;
-  const oz_tensor *ins[2] = {g2, idx};
-  if (!gw || nn_run(OZ_OP_EMBEDDING_BACKWARD, ins, 2, &gw, 1, n->ints, 1, NULL, 0) != OZ_OK) {
-    rc = oz_last_error_code();
-    oz_tensor_decref(gw);
-  } else {
-    gin[0] = gw;
-  }
-  oz_tensor_decref(idx), oz_tensor_decref(gc), oz_tensor_decref(g2);
-  return rc;
+  if (!idx) return oz_last_error_code();
+  const nn_linear_args a = {{idx, NULL}, 1, n->ints, 1, 0};
+  gin[0] = nn_linear_apply(&embedding_scatter, g[0], &n->in_meta[0], &a, NULL, 0);
+  oz_tensor_decref(idx);
+  return gin[0] ? OZ_OK : oz_last_error_code();
 }
 
 oz_tensor *oz_embedding(const oz_tensor *weight, const oz_tensor *indices, int64_t padding_idx) {
@@ -149,22 +183,31 @@ oz_tensor *oz_constant_pad_nd(const oz_tensor *input, int n_pad, const int64_t *
 
 /* ==================== reflect / replicate / circular padding ==================== */
 
+/* PAD_BACKWARD sums the gradient back onto the elements each output read; its adjoint is PAD
+ * itself. Variant: mode * 3 + padded dims - 1. */
+static const char *const pad_backward_names[9] = {
+    "ReflectionPad1DBackwardBackward0",  "ReflectionPad2DBackwardBackward0",
+    "ReflectionPad3DBackwardBackward0",  "ReplicationPad1DBackwardBackward0",
+    "ReplicationPad2DBackwardBackward0", "ReplicationPad3DBackwardBackward0",
+    "SliceBackwardBackward0",            "SliceBackwardBackward0",
+    "SliceBackwardBackward0"};
+static const char *const pad_names[9] = {
+    "ReflectionPad1DBackward0",    "ReflectionPad2DBackward0",    "ReflectionPad3DBackward0",
+    "ReplicationPad1DBackward0",   "ReplicationPad2DBackward0",   "ReplicationPad3DBackward0",
+    "torch::autograd::CopySlices", "torch::autograd::CopySlices", "torch::autograd::CopySlices"};
+static const nn_linear_map pad_backward_map, pad_map;
+static const nn_linear_map pad_backward_map = {pad_backward_names, nn_linear_run_kernel,
+                                               OZ_OP_PAD_BACKWARD, &pad_map, true};
+static const nn_linear_map pad_map = {pad_names, nn_linear_run_kernel, OZ_OP_PAD,
+                                      &pad_backward_map, false};
+
 /* ints: [0] mode, [1] padded dims p, then (before, after) per padded dim, outermost first */
 static int pad_mode_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
-  const oz_input_meta *im = &n->in_meta[0];
-  int rc = nn_no_double_backward(n->name, (oz_tensor *const *)g, 1);
-  if (rc != OZ_OK) return rc;
-  oz_tensor *gc = nn_contiguous_as(g[0], im->dtype);
-  oz_tensor *gx = gc ? oz_empty(im->ndim, im->shape, im->dtype, im->device) : NULL;
-  if (!gx || nn_run(OZ_OP_PAD_BACKWARD, (const oz_tensor *const *)&gc, 1, &gx, 1, n->ints,
-                    n->n_ints, NULL, 0) != OZ_OK) {
-    rc = oz_last_error_code();
-    oz_tensor_decref(gx);
-  } else {
-    gin[0] = gx;
-  }
-  oz_tensor_decref(gc);
-  return rc;
+  const int mode = (int)n->ints[0];
+  const nn_linear_args a = {{NULL, NULL}, 0, n->ints, n->n_ints, mode * 3 + (int)n->ints[1] - 1};
+  /* torch's circular padding is a composite of slices: its gradient does not take the input */
+  gin[0] = nn_linear_apply(&pad_backward_map, g[0], &n->in_meta[0], &a, mode == 2 ? NULL : n, 0);
+  return gin[0] ? OZ_OK : oz_last_error_code();
 }
 
 static const char *const pad_kernels[3][3] = {

@@ -1,29 +1,70 @@
 /* nn_loss.c - nll_loss and the elementwise losses (mse, l1, smooth_l1, huber,
  * binary_cross_entropy, binary_cross_entropy_with_logits): PyTorch's checks and result dtypes,
  * the unreduced loss from one kernel, the reduction with core ops, and one backward node per
- * call whose formula runs the fused backward kernel. */
+ * call whose formula runs the fused backward kernel (nll_loss's as a linear map, the others'
+ * as the same formulas in recorded core ops under create_graph, so both differentiate again). */
 #include "core/nn_internal.h"
 #include "core/oz_ops_unary.h"
 
 /* ================================ NLL loss ================================ */
 
+/* NLL_LOSS_BACKWARD puts -w[t] * g at each element's target class: linear in g, with
+ * NLL_LOSS's loss output as its adjoint. The input side has the input's own shape, viewed as
+ * [N, C, K] for the kernels. operands: target [N,K], weight [C]; ints[0]: ignore_index;
+ * variant 1 for the 2-d node names. */
+static void nll_nck(const nn_linear_args *a, int64_t *nck) {
+  nck[0] = a->operands[0]->shape[0], nck[1] = a->operands[1]->shape[0];
+  nck[2] = a->operands[0]->shape[1];
+}
+
+static oz_tensor *run_nll_backward(const nn_linear_map *map, const oz_tensor *g,
+                                   const oz_input_meta *out, const nn_linear_args *a) {
+  int64_t nck[3];
+  nll_nck(a, nck);
+  oz_tensor *r = nn_empty(g, out->ndim, out->shape, g->dtype);
+  oz_tensor *r3 = r ? oz_view_shape(r, 3, nck) : NULL;
+  const oz_tensor *ins[3] = {g, a->operands[0], a->operands[1]};
+  if (!r3 || nn_run(map->op, ins, 3, &r3, 1, a->ints, 1, NULL, 0) != OZ_OK)
+    oz_tensor_decref(r), r = NULL;
+  oz_tensor_decref(r3);
+  return r;
+}
+
+static oz_tensor *run_nll_loss(const nn_linear_map *map, const oz_tensor *x,
+                               const oz_input_meta *out, const nn_linear_args *a) {
+  int64_t nck[3];
+  nll_nck(a, nck);
+  oz_tensor *x3 = oz_view_shape(x, 3, nck);
+  oz_tensor *loss = x3 ? nn_empty(x, out->ndim, out->shape, x->dtype) : NULL;
+  oz_tensor *wsum = loss ? nn_empty(x, out->ndim, out->shape, x->dtype) : NULL;
+  const oz_tensor *ins[3] = {x3, a->operands[0], a->operands[1]};
+  oz_tensor *outs[2] = {loss, wsum};
+  if (!wsum || nn_run(map->op, ins, 3, outs, 2, a->ints, 1, NULL, 0) != OZ_OK)
+    oz_tensor_decref(loss), loss = NULL;
+  oz_tensor_decref(x3), oz_tensor_decref(wsum);
+  return loss;
+}
+
+static const char *const nll_backward_names[] = {"NllLossBackwardBackward0",
+                                                 "NllLoss2DBackwardBackward0"};
+static const char *const nll_names[] = {"NllLossBackward0", "NllLoss2DBackward0"};
+static const nn_linear_map nll_scatter, nll_lookup;
+static const nn_linear_map nll_scatter = {nll_backward_names, run_nll_backward,
+                                          OZ_OP_NLL_LOSS_BACKWARD, &nll_lookup, true};
+static const nn_linear_map nll_lookup = {nll_names, run_nll_loss, OZ_OP_NLL_LOSS, &nll_scatter,
+                                         false};
+
 /* saved: [0] target [N,K] view, [1] weight [C] (always present), [2] total weight (0-d).
- * ints: [0] reduction, [1] ignore_index. */
+ * ints: [0] reduction, [1] ignore_index, [2] 1 for NllLoss2DBackward0. */
 static int nll_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
-  const oz_input_meta *im = &n->in_meta[0];
   const int reduction = (int)n->ints[0];
   oz_tensor *target = nn_saved(n, 0), *weight = target ? nn_saved(n, 1) : NULL;
   /* the total weight divides the mean only */
   oz_tensor *total = weight && reduction == OZ_REDUCTION_MEAN ? nn_saved(n, 2) : NULL;
-  oz_tensor *ts[4] = {g[0], target, weight, total};
-  oz_tensor *scaled = NULL, *gnk = NULL, *gx = NULL, *r = NULL;
-  int rc = weight && (total || reduction != OZ_REDUCTION_MEAN)
-               ? nn_no_double_backward(n->name, ts, 4)
-               : oz_last_error_code();
+  oz_tensor *scaled = NULL, *gnk = NULL;
+  int rc = weight && (total || reduction != OZ_REDUCTION_MEAN) ? OZ_OK : oz_last_error_code();
   if (rc != OZ_OK) goto done;
-  const int64_t N = target->shape[0], K = target->shape[1];
-  const int64_t C = weight->shape[0];
-  /* the gradient of each unreduced element, as [N, K] */
+  /* the gradient of each unreduced element, as [N, K]; recorded ops for create_graph */
   if (reduction == OZ_REDUCTION_MEAN) {
     scaled = oz_div(g[0], total, NULL);
   } else {
@@ -31,24 +72,17 @@ static int nll_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
     scaled = g[0];
   }
   if (!scaled) goto fail;
-  gnk = reduction == OZ_REDUCTION_NONE ? oz_reshape(scaled, 2, target->shape)
-                                       : oz_expand(scaled, 2, target->shape);
-  oz_tensor *gnk_t = gnk ? nn_contiguous_as(gnk, weight->dtype) : NULL;
-  oz_tensor_decref(gnk);
-  gnk = gnk_t;
-  gx = gnk ? nn_empty(weight, 3, (const int64_t[]){N, C, K}, weight->dtype) : NULL;
-  if (!gx) goto fail;
-  const oz_tensor *ins[3] = {gnk, target, weight};
-  if (nn_run(OZ_OP_NLL_LOSS_BACKWARD, ins, 3, &gx, 1, &n->ints[1], 1, NULL, 0) != OZ_OK) goto fail;
-  r = oz_reshape(gx, im->ndim, im->shape);
-  if (!r) goto fail;
-  gin[0] = r;
+  gnk = reduction == OZ_REDUCTION_NONE ? oz_ad_reshape(scaled, 2, target->shape)
+                                       : oz_ad_expand(scaled, 2, target->shape);
+  const nn_linear_args a = {{target, weight}, 2, &n->ints[1], 1, (int)n->ints[2]};
+  if (!gnk || !(gin[0] = nn_linear_apply(&nll_scatter, gnk, &n->in_meta[0], &a, n, 0)))
+    goto fail;
   goto done;
 fail:
   rc = oz_last_error_code();
 done:
   oz_tensor_decref(target), oz_tensor_decref(weight), oz_tensor_decref(total);
-  oz_tensor_decref(scaled), oz_tensor_decref(gnk), oz_tensor_decref(gx);
+  oz_tensor_decref(scaled), oz_tensor_decref(gnk);
   return rc;
 }
 
@@ -169,6 +203,7 @@ oz_tensor *oz_nll_loss(const oz_tensor *input, const oz_tensor *target, const oz
   if (result && node) {
     node->ints[node->n_ints++] = reduction;
     node->ints[node->n_ints++] = ignore_index;
+    node->ints[node->n_ints++] = input->ndim > 2;
     if (oz_node_save(node, t2) != OZ_OK || oz_node_save(node, w) != OZ_OK ||
         oz_node_save(node, total) != OZ_OK)
       oz_tensor_decref(result), result = NULL;
@@ -268,6 +303,111 @@ static int operands_make(const oz_tensor *input, const oz_tensor *target,
   return OZ_OK;
 }
 
+/* ---- create_graph: the gradient formulas in recorded ops ---- */
+
+/* An owned-reference helper: *slot = value (new reference); false when value is NULL. */
+static bool set(oz_tensor **slot, oz_tensor *value) {
+  oz_tensor_decref(*slot);
+  *slot = value;
+  return value != NULL;
+}
+
+static oz_tensor *number(double v) { return oz_wrapped_scalar(v, 0, OZ_FLOAT64); }
+
+/* t in `dtype`, the cast recorded */
+static oz_tensor *in_dtype(const oz_tensor *t, int dtype) {
+  return oz_ad_to(t, dtype, oz_tensor_device(t), false);
+}
+
+/* log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), finite for every x */
+static oz_tensor *log_sigmoid(const oz_tensor *x) {
+  oz_tensor *zero = number(0.0), *m = NULL, *a = NULL, *e = NULL, *r = NULL;
+  if (zero && set(&m, oz_clamp_max(x, zero, NULL)) && set(&a, oz_abs(x, NULL)) &&
+      set(&a, oz_neg(a, NULL)) && set(&e, oz_exp(a, NULL)) && set(&e, oz_log1p(e, NULL)))
+    r = oz_sub(m, e, oz_make_scalar_i(1), NULL);
+  oz_tensor_decref(zero), oz_tensor_decref(m), oz_tensor_decref(a), oz_tensor_decref(e);
+  return r;
+}
+
+/* d loss / d x for the losses whose target derivative is its negation: f(d), d = x - t */
+static oz_tensor *difference_factor(int loss, const oz_tensor *d, double param) {
+  switch (loss) {
+    case OZ_LOSS_MSE: return oz_add(d, d, oz_make_scalar_i(1), NULL);
+    case OZ_LOSS_L1: return oz_sign(d, NULL);
+    case OZ_LOSS_SMOOTH_L1: {
+      if (param == 0) return oz_sign(d, NULL); /* beta 0 is L1 */
+      oz_tensor *beta = number(param), *q = beta ? oz_div(d, beta, NULL) : NULL;
+      oz_tensor *r = q ? oz_hardtanh(q, oz_make_scalar_f(-1.0), oz_make_scalar_f(1.0), NULL)
+                       : NULL;
+      oz_tensor_decref(beta), oz_tensor_decref(q);
+      return r;
+    }
+    default: /* Huber */
+      return oz_hardtanh(d, oz_make_scalar_f(-param), oz_make_scalar_f(param), NULL);
+  }
+}
+
+/* BCE: dx = (x - t) / max(x (1 - x), 1e-12), dt = log(1 - x) - log(x) (torch's, unclamped) */
+static int bce_factors(const oz_tensor *x, const oz_tensor *d, oz_tensor **fx, oz_tensor **ft) {
+  const oz_scalar one = oz_make_scalar_i(1);
+  oz_tensor *c1 = number(1.0), *eps = c1 ? number(1e-12) : NULL, *u = NULL, *v = NULL;
+  bool ok = eps && set(&u, oz_sub(c1, x, one, NULL)) && set(&v, oz_mul(x, u, NULL)) &&
+            set(&v, oz_clamp_min(v, eps, NULL)) && set(fx, oz_div(d, v, NULL)) &&
+            set(&u, oz_neg(x, NULL)) && set(&u, oz_log1p(u, NULL)) && set(&v, oz_log(x, NULL)) &&
+            set(ft, oz_sub(u, v, one, NULL));
+  oz_tensor_decref(c1), oz_tensor_decref(eps), oz_tensor_decref(u), oz_tensor_decref(v);
+  return ok ? OZ_OK : oz_last_error_code();
+}
+
+/* BCE with logits, tp = p t: dx = (tp + 1 - t) sigmoid(x) - tp, dt = (1 - p) log_sigmoid(x) - x
+ * (without pos_weight: sigmoid(x) - t and -x) */
+static int bce_logits_factors(const oz_tensor *x, const oz_tensor *t, const oz_tensor *p,
+                              oz_tensor **fx, oz_tensor **ft) {
+  const oz_scalar one = oz_make_scalar_i(1);
+  oz_tensor *s = oz_sigmoid(x, NULL), *tp = NULL, *a = NULL, *c1 = NULL, *ls = NULL;
+  bool ok = s != NULL;
+  if (ok && !p) {
+    ok = set(fx, oz_sub(s, t, one, NULL)) && set(ft, oz_neg(x, NULL));
+  } else if (ok) {
+    ok = set(&tp, oz_mul(p, t, NULL)) && set(&a, oz_sub(tp, t, one, NULL)) &&
+         set(&c1, number(1.0)) && set(&a, oz_add(a, c1, one, NULL)) &&
+         set(&a, oz_mul(a, s, NULL)) && set(fx, oz_sub(a, tp, one, NULL)) &&
+         set(&a, oz_sub(c1, p, one, NULL)) && set(&ls, log_sigmoid(x)) &&
+         set(&a, oz_mul(a, ls, NULL)) && set(ft, oz_sub(a, x, one, NULL));
+  }
+  oz_tensor_decref(s), oz_tensor_decref(tp), oz_tensor_decref(a), oz_tensor_decref(c1);
+  oz_tensor_decref(ls);
+  return ok ? OZ_OK : oz_last_error_code();
+}
+
+/* The whole create_graph backward: input and target with their history (cast to the compute
+ * dtype), weight and pos_weight constants. */
+static int differentiable_loss_backward(oz_node *n, const oz_tensor *g, const oz_tensor *input,
+                                        const oz_tensor *target, const oz_tensor *weight,
+                                        const oz_tensor *pos_weight, oz_tensor **gin) {
+  const int loss = (int)n->ints[0], reduction = (int)n->ints[1], dtype = (int)n->ints[2];
+  const oz_scalar one = oz_make_scalar_i(1);
+  oz_tensor *x = in_dtype(input, dtype), *t = x ? in_dtype(target, dtype) : NULL;
+  oz_tensor *w = NULL, *p = NULL, *d = NULL, *ge = NULL, *fx = NULL, *ft = NULL;
+  bool ok = t && set(&d, oz_sub(x, t, one, NULL)) &&
+            set(&ge, nn_reduce_backward(g, reduction, d->ndim, d->shape));
+  if (ok && weight)
+    ok = set(&w, nn_contiguous_as(weight, dtype)) && set(&ge, oz_mul(ge, w, NULL));
+  if (ok && pos_weight) ok = set(&p, nn_contiguous_as(pos_weight, dtype));
+  if (ok && loss == OZ_LOSS_BCE)
+    ok = bce_factors(x, d, &fx, &ft) == OZ_OK;
+  else if (ok && loss == OZ_LOSS_BCE_WITH_LOGITS)
+    ok = bce_logits_factors(x, t, p, &fx, &ft) == OZ_OK;
+  else if (ok)
+    ok = set(&fx, difference_factor(loss, d, n->scalars[0].f)) && set(&ft, oz_neg(fx, NULL));
+  /* of the loss's shape: the engine sums broadcast dims away and casts, recording both */
+  for (int k = 0; k < 2 && ok; k++)
+    if (oz_node_needs_grad(n, k)) ok = (gin[k] = oz_mul(ge, k ? ft : fx, NULL)) != NULL;
+  oz_tensor_decref(x), oz_tensor_decref(t), oz_tensor_decref(w), oz_tensor_decref(p);
+  oz_tensor_decref(d), oz_tensor_decref(ge), oz_tensor_decref(fx), oz_tensor_decref(ft);
+  return ok ? OZ_OK : oz_last_error_code();
+}
+
 /* saved: [0] input, [1] target, [2] weight or None, [3] pos_weight or None.
  * ints: [0] loss, [1] reduction, [2] compute dtype; scalars[0]: beta / delta. */
 static int pointwise_loss_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
@@ -281,8 +421,10 @@ static int pointwise_loss_backward(oz_node *n, oz_tensor *const *g, oz_tensor **
   if (!weight && n->saved[2].tensor) goto fail;
   pos_weight = oz_node_saved(n, 3);
   if (!pos_weight && n->saved[3].tensor) goto fail;
-  oz_tensor *ts[5] = {g[0], input, target, weight, pos_weight};
-  if ((rc = nn_no_double_backward(n->name, ts, 5)) != OZ_OK) goto done;
+  if (oz_grad_enabled()) { /* create_graph */
+    rc = differentiable_loss_backward(n, g[0], input, target, weight, pos_weight, gin);
+    goto done;
+  }
   if (operands_make(input, target, pos_weight, (int)n->ints[2], &o) != OZ_OK) goto fail;
   /* d loss / d element: g spread by the reduction, times the weight */
   gel = nn_reduce_backward(g[0], (int)n->ints[1], o.ndim, o.shape);

@@ -59,17 +59,9 @@ oz_tensor *nn_reduce_backward(const oz_tensor *g, int reduction, int ndim, const
     oz_tensor_incref((oz_tensor *)g);
     scaled = (oz_tensor *)g;
   }
-  oz_tensor *e = scaled ? oz_expand(scaled, ndim, shape) : NULL;
+  oz_tensor *e = scaled ? oz_ad_expand(scaled, ndim, shape) : NULL; /* recorded: create_graph */
   oz_tensor_decref(scaled);
   return e;
-}
-
-int nn_no_double_backward(const char *node, oz_tensor *const *ts, int n) {
-  if (!oz_autograd_wanted((const oz_tensor *const *)ts, n)) return OZ_OK;
-  return oz_set_error(OZ_ERR_NOT_IMPLEMENTED,
-                      "%s: double backward (create_graph=True through this op) is not supported "
-                      "by OzTorch yet",
-                      node);
 }
 
 int nn_check_not_differentiable(const char *fn, const char *arg, const oz_tensor *t) {

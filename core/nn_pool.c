@@ -1,8 +1,10 @@
 /* nn_pool.c - max_pool2d (with indices), avg_pool2d and adaptive_avg_pool2d: PyTorch's checks
  * and output sizes (ceil_mode included), then the plane kernels over the input viewed as
  * [N*C, H, W]. Backward nodes: MaxPool2DWithIndicesBackward0, AvgPool2DBackward0,
- * AdaptiveAvgPool2DBackward0 (MeanBackward1 for a 1x1 output, which torch computes as a mean). */
+ * AdaptiveAvgPool2DBackward0 (MeanBackward1 for a 1x1 output, which torch computes as a mean),
+ * whose gradients are linear maps of the output gradient (differentiable again). */
 #include "core/nn_internal.h"
+#include "core/oz_ops_index.h"
 
 /* floor(a / b) for b > 0 (C division truncates toward zero) */
 static int64_t div_floor(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
@@ -88,31 +90,56 @@ static int window_check(const oz_tensor *x, const oz_pool_params *p, bool max, i
   return OZ_OK;
 }
 
-/* A plane op's gradient: runs `op` on (g as planes[, extra]) into planes shaped like the input
- * and views the result as the input. node ints hold the kernel ints. */
-static int plane_backward(oz_node *n, int op, oz_tensor *const *g, const oz_tensor *extra,
-                          oz_tensor **gin) {
-  const oz_input_meta *im = &n->in_meta[0];
-  oz_tensor *ts[2] = {g[0], (oz_tensor *)extra};
-  int rc = nn_no_double_backward(n->name, ts, extra ? 2 : 1);
-  if (rc != OZ_OK) return rc;
-  const int go = g[0]->ndim;
-  oz_tensor *gc = nn_contiguous_as(g[0], im->dtype);
-  int64_t planes = 1;
-  for (int d = 0; d < go - 2; d++) planes *= g[0]->shape[d];
-  oz_tensor *g3 = gc ? oz_view_shape(gc, 3, (const int64_t[]){planes, g[0]->shape[go - 2],
-                                                              g[0]->shape[go - 1]})
+/* ====================== the gradients as linear maps ======================
+ * Each pool's backward kernel is linear in the gradient; its adjoint is the forward kernel
+ * (average pools) or a gather by the saved indices (max pool), so create_graph works through
+ * nn_linear_apply. */
+
+/* max pool's adjoint: out[b, i] = t[b, idx[b, i]] over flattened planes */
+static oz_tensor *run_gather(const nn_linear_map *map, const oz_tensor *t,
+                             const oz_input_meta *out, const nn_linear_args *a) {
+  (void)map;
+  const oz_tensor *idx = a->operands[0]; /* [B, oh, ow] */
+  const int64_t hw = t->shape[t->ndim - 2] * t->shape[t->ndim - 1];
+  oz_tensor *t2 = oz_view_shape(t, 2, (const int64_t[]){idx->shape[0], hw});
+  oz_tensor *i2 = t2 ? oz_view_shape(idx, 2, (const int64_t[]){idx->shape[0],
+                                                               idx->shape[1] * idx->shape[2]})
                      : NULL;
-  oz_tensor *gx = g3 ? oz_empty(3, (const int64_t[]){planes, im->shape[im->ndim - 2],
-                                                     im->shape[im->ndim - 1]},
-                                im->dtype, im->device)
-                     : NULL;
-  const oz_tensor *ins[2] = {g3, extra};
-  if (gx && nn_run(op, ins, extra ? 2 : 1, &gx, 1, n->ints, n->n_ints, NULL, 0) == OZ_OK)
-    gin[0] = oz_view_shape(gx, im->ndim, im->shape);
-  if (!gin[0]) rc = oz_last_error_code();
-  oz_tensor_decref(gc), oz_tensor_decref(g3), oz_tensor_decref(gx);
-  return rc;
+  oz_tensor *r2 = i2 ? oz_gather(t2, 1, i2, NULL) : NULL;
+  oz_tensor *r = r2 ? oz_view_shape(r2, out->ndim, out->shape) : NULL;
+  oz_tensor_decref(t2), oz_tensor_decref(i2), oz_tensor_decref(r2);
+  return r;
+}
+
+static const char *const max_scatter_names[] = {"MaxPool2DWithIndicesBackwardBackward0"};
+static const char *const max_gather_names[] = {"GatherBackward0"};
+static const char *const avg_backward_names[] = {"AvgPool2DBackwardBackward0"};
+static const char *const avg_names[] = {"AvgPool2DBackward0"};
+static const char *const adaptive_backward_names[] = {"AdaptiveAvgPool2DBackwardBackward0"};
+static const char *const adaptive_names[] = {"AdaptiveAvgPool2DBackward0"};
+
+static const nn_linear_map max_scatter, max_gather, avg_backward, avg_forward, adaptive_backward,
+    adaptive_forward;
+static const nn_linear_map max_scatter = {max_scatter_names, nn_linear_run_planes,
+                                          OZ_OP_MAX_POOL2D_BACKWARD, &max_gather, true};
+static const nn_linear_map max_gather = {max_gather_names, run_gather, 0, &max_scatter, false};
+static const nn_linear_map avg_backward = {avg_backward_names, nn_linear_run_planes,
+                                           OZ_OP_AVG_POOL2D_BACKWARD, &avg_forward, true};
+static const nn_linear_map avg_forward = {avg_names, nn_linear_run_planes, OZ_OP_AVG_POOL2D,
+                                          &avg_backward, false};
+static const nn_linear_map adaptive_backward = {adaptive_backward_names, nn_linear_run_planes,
+                                                OZ_OP_ADAPTIVE_AVG_POOL2D_BACKWARD,
+                                                &adaptive_forward, true};
+static const nn_linear_map adaptive_forward = {adaptive_names, nn_linear_run_planes,
+                                               OZ_OP_ADAPTIVE_AVG_POOL2D, &adaptive_backward,
+                                               false};
+
+/* A pool's input gradient: map applied to g with the node's kernel ints (and indices). */
+static int pool_backward(oz_node *n, const nn_linear_map *map, const oz_tensor *g,
+                         const oz_tensor *indices, bool zeros_for_input, oz_tensor **gin) {
+  const nn_linear_args a = {{indices, NULL}, indices ? 1 : 0, n->ints, n->n_ints, 0};
+  gin[0] = nn_linear_apply(map, g, &n->in_meta[0], &a, zeros_for_input ? n : NULL, 0);
+  return gin[0] ? OZ_OK : oz_last_error_code();
 }
 
 /* ================================ max ================================ */
@@ -121,7 +148,7 @@ static int plane_backward(oz_node *n, int op, oz_tensor *const *g, const oz_tens
 static int max_pool_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
   oz_tensor *idx = nn_saved(n, 0);
   if (!idx) return oz_last_error_code();
-  int rc = plane_backward(n, OZ_OP_MAX_POOL2D_BACKWARD, g, idx, gin);
+  int rc = pool_backward(n, &max_scatter, g[0], idx, true, gin);
   oz_tensor_decref(idx);
   return rc;
 }
@@ -165,7 +192,7 @@ done:
 /* ============================ average ============================ */
 
 static int avg_pool_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
-  return plane_backward(n, OZ_OP_AVG_POOL2D_BACKWARD, g, NULL, gin);
+  return pool_backward(n, &avg_backward, g[0], NULL, true, gin);
 }
 
 oz_tensor *oz_avg_pool2d(const oz_tensor *input, const oz_pool_params *p) {
@@ -206,8 +233,10 @@ done:
 
 /* ======================== adaptive average ======================== */
 
-static int adaptive_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
-  return plane_backward(n, OZ_OP_ADAPTIVE_AVG_POOL2D_BACKWARD, g, NULL, gin);
+/* torch computes a 1x1 output as a mean, whose gradient does not take the input */
+static int adaptive_pool_backward(oz_node *n, oz_tensor *const *g, oz_tensor **gin) {
+  const bool mean = !strcmp(n->name, "MeanBackward1");
+  return pool_backward(n, &adaptive_backward, g[0], NULL, !mean, gin);
 }
 
 oz_tensor *oz_adaptive_avg_pool2d(const oz_tensor *input, const int64_t output_size[2]) {
@@ -233,7 +262,7 @@ oz_tensor *oz_adaptive_avg_pool2d(const oz_tensor *input, const int64_t output_s
   oz_tensor *y = NULL, *result = NULL;
   int64_t shape[4];
   const char *name = oh == 1 && ow == 1 ? "MeanBackward1" : "AdaptiveAvgPool2DBackward0";
-  if (oz_grad_begin("adaptive_avg_pool2d", name, adaptive_backward, &input, 1, NULL, &node) !=
+  if (oz_grad_begin("adaptive_avg_pool2d", name, adaptive_pool_backward, &input, 1, NULL, &node) !=
       OZ_OK)
     goto done;
   y = nn_empty(input, 3, (const int64_t[]){x3->shape[0], oh, ow}, input->dtype);

@@ -151,20 +151,6 @@ def test_degenerate_sizes():
     F(oz()).conv2d(o(oz(), 1, 0, 3, 3), o(oz(), 2, 0, 2, 2))  # no channels: no crash
 
 
-def test_conv_double_backward_is_refused_clearly():
-    """The fused backward kernels record no history, so a create_graph backward through them
-    would silently drop second-order terms: OzTorch refuses instead (torch supports it)."""
-    T = oz()
-    x = T.ones(1, 1, 4, 4, requires_grad=True)
-    w = T.ones(1, 1, 2, 2, requires_grad=True)
-    with pytest.raises(NotImplementedError, match="double backward"):
-        T.autograd.grad(F(T).conv2d(x, w).sum(), x, create_graph=True)
-    xt = torch.ones(1, 1, 4, 4, requires_grad=True)
-    want, = torch.autograd.grad(TF.conv2d(xt, torch.ones(1, 1, 2, 2)).sum(), xt)
-    got, = T.autograd.grad(F(T).conv2d(x, w).sum(), x)  # first order is fine
-    assert got.tolist() == want.tolist()
-
-
 def test_conv_same_padding_warns_for_an_uneven_total():
     # (torch warns once per process, so only oztorch's side can be checked repeatably)
     for T in (oz(),):

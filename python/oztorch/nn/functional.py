@@ -523,7 +523,9 @@ class _ScaleGradByFreq(Function):
     @staticmethod
     def backward(ctx, grad):
         scale, = ctx.saved_tensors
-        return grad * scale, None
+        # scaled in value only: torch's embedding double backward differentiates this gradient
+        # as if unscaled (its EmbeddingDenseBackwardBackward0 applies no frequency scale)
+        return grad + (grad * (scale - 1)).detach(), None
 
 
 def _embedding_renorm_(weight, indices, max_norm, norm_type):
