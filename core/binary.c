@@ -78,8 +78,8 @@ static int result_type2(const oz_tensor *a, const oz_tensor *b) {
   return oz_result_type_get(&s);
 }
 
-#define MASK_NUMERIC OZ_MASK_NUMERIC
-#define MASK_ALL OZ_MASK_ALL
+#define MASK_NUMERIC (OZ_MASK_NUMERIC | OZ_MASK_HALF) /* 16-bit: computed in float32 */
+#define MASK_ALL (OZ_MASK_ALL | OZ_MASK_HALF)
 #define MASK_INT_BOOL (OZ_MASK_INTEGRAL | OZ_DTYPE_BIT(OZ_BOOL))
 
 /* How each binary op turns result_type(a, b) into the dtype it computes in and returns. */
@@ -106,7 +106,7 @@ static const binary_rule RULES[OZ_OP_BITWISE_XOR - OZ_OP_POW + 1] = {
     RULE(MINIMUM, "minimum_cpu", MASK_ALL, SAME),
     RULE(FMAX, "fmax_cpu", MASK_ALL, SAME),
     RULE(FMIN, "fmin_cpu", MASK_ALL, SAME),
-    RULE(ATAN2, "atan2_cpu", OZ_MASK_FLOATING, TO_FLOAT),
+    RULE(ATAN2, "atan2_cpu", OZ_MASK_FLOATING | OZ_MASK_HALF, TO_FLOAT),
     RULE(LOGICAL_AND, "logical_and_cpu", MASK_ALL, TO_BOOL),
     RULE(LOGICAL_OR, "logical_or_cpu", MASK_ALL, TO_BOOL),
     RULE(LOGICAL_XOR, "logical_xor_cpu", MASK_ALL, TO_BOOL),

@@ -137,6 +137,48 @@ static oz_tensor *host_copy_of_storage(const oz_tensor *t) {
   return h;
 }
 
+static bool is_16bit(int dtype) { return dtype == OZ_FLOAT16 || dtype == OZ_BFLOAT16; }
+
+/* A float32 copy of a 16-bit tensor's whole storage, viewed with t's geometry (offsets computed
+ * for t stay valid in it); other tensors are returned as they are. New reference. */
+static oz_tensor *float_copy_of_storage(const oz_tensor *t) {
+  if (!is_16bit(t->dtype)) return oz_alias(t);
+  int64_t n = (int64_t)(t->storage->nbytes / oz_dtype_size(t->dtype)), one = 1;
+  oz_tensor *flat = oz_tensor_over(t->storage, 0, t->dtype, 1, &n, &one);
+  oz_tensor *wide = flat ? oz_to_dtype(flat, OZ_FLOAT32, false) : NULL;
+  oz_tensor *r = wide ? oz_tensor_over(wide->storage, t->offset, OZ_FLOAT32, t->ndim, t->shape,
+                                       t->strides)
+                      : NULL;
+  oz_tensor_decref(flat), oz_tensor_decref(wide);
+  return r;
+}
+
+static int run_displaced(int op, const oz_tensor *in0, const oz_tensor *in1, oz_tensor *out,
+                         int mode);
+
+/* float16/bfloat16: the kernels move elements to and from places outside the views (offsets), so
+ * they run on float32 copies of the whole storages, and out's storage is rounded back whole
+ * (its untouched elements round-trip exactly). */
+static int run_displaced_16bit(int op, const oz_tensor *in0, const oz_tensor *in1,
+                               oz_tensor *out, int mode) {
+  oz_tensor *w0 = float_copy_of_storage(in0);
+  oz_tensor *wo = w0 ? (out->storage == in0->storage && is_16bit(out->dtype)
+                            ? oz_tensor_over(w0->storage, out->offset, OZ_FLOAT32, out->ndim,
+                                             out->shape, out->strides)
+                            : float_copy_of_storage(out))
+                     : NULL;
+  int rc = wo ? run_displaced(op, w0, in1, wo, mode) : oz_last_error_code();
+  if (rc == OZ_OK && is_16bit(out->dtype)) {
+    int64_t n = (int64_t)(out->storage->nbytes / oz_dtype_size(out->dtype)), one = 1;
+    oz_tensor *dst = oz_tensor_over(out->storage, 0, out->dtype, 1, &n, &one);
+    oz_tensor *src = oz_tensor_over(wo->storage, 0, OZ_FLOAT32, 1, &n, &one);
+    rc = dst && src ? oz_copy_(dst, src) : oz_last_error_code();
+    oz_tensor_decref(dst), oz_tensor_decref(src);
+  }
+  oz_tensor_decref(w0), oz_tensor_decref(wo);
+  return rc;
+}
+
 /* Runs a displaced-access kernel (INDEX_GATHER, INDEX_PUT): in0/in1 read, out written. Those
  * kernels reach memory outside their views' spans (at the offsets), which the dispatcher's
  * fallback for a device without the op cannot stage (it copies each view's span); so for such a
@@ -150,6 +192,8 @@ static int run_displaced(int op, const oz_tensor *in0, const oz_tensor *in1, oz_
   call.ints[0] = mode;
   call.n_ints = op == OZ_OP_INDEX_PUT ? 1 : 0;
   oz_device dev = oz_tensor_device(out);
+  if ((is_16bit(in0->dtype) || is_16bit(out->dtype)) && !oz_dispatch_provider(&call))
+    return run_displaced_16bit(op, in0, in1, out, mode);
   if (dev.type == OZ_DEVICE_CPU || oz_dispatch_provider(&call)) return oz_dispatch_call(&call);
   oz_tensor *h0 = host_copy_of_storage(in0), *h1 = h0 ? host_copy_of_storage(in1) : NULL;
   oz_tensor *ho = h1 ? host_copy_of_storage(out) : NULL;

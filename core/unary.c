@@ -18,9 +18,9 @@ enum result_rule {
 /* What an integral or bool input gets when the op has floating kernels only. */
 enum int_rule { I_KERNEL, I_COPY, I_FALSE, I_TRUE };
 
-#define M_ALL OZ_MASK_ALL
-#define M_NUM OZ_MASK_NUMERIC
-#define M_FLT OZ_MASK_FLOATING
+#define M_ALL (OZ_MASK_ALL | OZ_MASK_HALF) /* 16-bit floats: computed in float32 (dispatch/half_widen.c) */
+#define M_NUM (OZ_MASK_NUMERIC | OZ_MASK_HALF)
+#define M_FLT (OZ_MASK_FLOATING | OZ_MASK_HALF)
 #define M_INT_BOOL (OZ_MASK_INTEGRAL | OZ_DTYPE_BIT(OZ_BOOL))
 
 typedef struct unary_info {

@@ -29,6 +29,10 @@ bool oz_dispatch_initialized(void);
  * policy (OZTORCH_FALLBACK=warn|error|silent) copies to the CPU for non-CPU devices, and
  * otherwise it is OZ_ERR_NOT_IMPLEMENTED naming the op, dtype and device. */
 int oz_dispatch_call(oz_call *call);
+/* dispatch/half_widen.c: does the call have a float16/bfloat16 view; run it on float32 copies of
+ * those views (outputs rounded back), for ops no backend implements on 16-bit types. */
+bool oz_dispatch_has_half(const oz_call *call);
+int oz_dispatch_widened(oz_call *call);
 
 /* Name of the backend that would run this call (NULL if none), for the profile and tests. */
 const char *oz_dispatch_provider(const oz_call *call);

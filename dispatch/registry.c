@@ -354,8 +354,23 @@ int oz_dispatch_call(oz_call *call) {
   call->size = sizeof *call;
   int device_type = dispatch_view(call)->device_type;
   const provider *p = find_provider(call, device_type);
-  if (p) return run_provider(p, call);
+  /* A kernel registers for its dispatch dtype only: with 16-bit views elsewhere in the call
+   * (where()'s values behind a bool condition) it may not know them, so those calls widen. */
+  const bool half = call->op != OZ_OP_COPY && oz_dispatch_has_half(call);
+  const int dt = dispatch_view(call)->dtype;
+  if (p && (!half || dt == OZ_FLOAT16 || dt == OZ_BFLOAT16)) return run_provider(p, call);
   if (device_type != OZ_DEVICE_CPU) return run_on_cpu_fallback(call, device_type);
+  if (half) {
+    /* float16/bfloat16 without a kernel: computed in float32 when the op has a kernel there */
+    oz_call probe = *call;
+    for (int i = 0; i < probe.n_in; i++)
+      if (probe.in[i].dtype == OZ_FLOAT16 || probe.in[i].dtype == OZ_BFLOAT16)
+        probe.in[i].dtype = OZ_FLOAT32;
+    for (int i = 0; i < probe.n_out; i++)
+      if (probe.out[i].dtype == OZ_FLOAT16 || probe.out[i].dtype == OZ_BFLOAT16)
+        probe.out[i].dtype = OZ_FLOAT32;
+    if (find_provider(&probe, device_type)) return oz_dispatch_widened(call);
+  }
   if (!oz_dispatch_initialized())
     return oz_set_error(OZ_ERR_RUNTIME, "no backend is loaded: the dispatcher was not initialised");
   /* As torch: a dtype the op does not support is a RuntimeError; an op that no backend of the
