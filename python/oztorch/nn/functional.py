@@ -717,4 +717,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if target.size() != input.size():
         raise ValueError("Target size ({}) must be the same as input size ({})".format(
             target.size(), input.size()))
-    return _C.binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)
+    loss = _C.binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)
+    # torch's formula works in place on (1 - target), so the loss has the target's dtype
+    if target.is_floating_point() and loss.dtype != target.dtype:
+        loss = loss.to(target.dtype)
+    return loss
