@@ -9,14 +9,16 @@ may add their own, as in PyTorch.
 """
 import collections.abc
 import copy
+import sys
 
 from .... import _C
 from ...._tensor import Tensor
 
-try:
-    import numpy as np
-except ImportError:  # numpy is optional: without it there are no numpy inputs to convert
-    np = None
+
+def _numpy():
+    """numpy if it is imported, else None: numpy values exist only once someone imported it, so
+    oztorch never imports it just to look for them (it would triple `import oztorch`'s time)."""
+    return sys.modules.get("numpy")
 
 __all__ = ["collate", "default_collate", "default_convert", "default_collate_fn_map",
            "collate_tensor_fn", "collate_numpy_array_fn", "collate_numpy_scalar_fn",
@@ -31,6 +33,7 @@ _NON_NUMERIC_KINDS = "SUO"  # numpy dtype kinds (bytes, str, object) no tensor c
 
 def _is_numpy_value(x):
     """A numpy array or numpy scalar other than a string scalar."""
+    np = _numpy()
     return np is not None and isinstance(x, (np.ndarray, np.generic)) and \
         not isinstance(x, (np.str_, np.bytes_))
 
@@ -70,7 +73,7 @@ def default_convert(data):
     if isinstance(data, Tensor):
         return data
     if _is_numpy_value(data):
-        if isinstance(data, np.ndarray) and data.dtype.kind in _NON_NUMERIC_KINDS:
+        if isinstance(data, _numpy().ndarray) and data.dtype.kind in _NON_NUMERIC_KINDS:
             return data
         return _C.as_tensor(data)
     if isinstance(data, collections.abc.Mapping):
@@ -89,6 +92,8 @@ def collate(batch, *, collate_fn_map=None):
     called as fn(batch, collate_fn_map=...)): the exact type of the first sample first, then the
     first key it is an instance of; then mappings, namedtuples and sequences field by field."""
     elem = batch[0]
+    if collate_fn_map is default_collate_fn_map:
+        _register_numpy()
     if collate_fn_map is not None:
         rule = collate_fn_map.get(type(elem))
         if rule is None:
@@ -143,13 +148,22 @@ def collate_str_fn(batch, *, collate_fn_map=None):
 
 
 default_collate_fn_map = {Tensor: collate_tensor_fn}
-if np is not None:
-    default_collate_fn_map[np.ndarray] = collate_numpy_array_fn
-    # numpy scalars but not numpy's string scalars (those are str/bytes subclasses, below)
-    default_collate_fn_map[(np.bool_, np.number, np.object_)] = collate_numpy_scalar_fn
 default_collate_fn_map[float] = collate_float_fn
 default_collate_fn_map[int] = collate_int_fn
 default_collate_fn_map[(str, bytes)] = collate_str_fn
+_PYTHON_KEYS = (float, int, (str, bytes))
+
+
+def _register_numpy():
+    """Adds the numpy rules to default_collate_fn_map once numpy is imported, ahead of the
+    Python number and string rules (numpy's float64 and str_ subclass float and str)."""
+    np = _numpy()
+    if np is None or np.ndarray in default_collate_fn_map:
+        return
+    tail = [(k, default_collate_fn_map.pop(k)) for k in _PYTHON_KEYS if k in default_collate_fn_map]
+    default_collate_fn_map[np.ndarray] = collate_numpy_array_fn
+    default_collate_fn_map[(np.bool_, np.number, np.object_)] = collate_numpy_scalar_fn
+    default_collate_fn_map.update(tail)
 
 
 def default_collate(batch):

@@ -13,16 +13,13 @@ and only waits for ``None``. It also exits on its own when its parent process is
 import os
 import queue
 import random
+import sys
 
 from .... import _C
 from . import STATUS_CHECK_INTERVAL, transfer
 from .exception import ExceptionWrapper
 from .fetch import ITERABLE, create_fetcher
 
-try:
-    import numpy as np
-except ImportError:
-    np = None
 
 _worker_info = None
 
@@ -67,6 +64,7 @@ def seed_worker(base_seed, worker_id):
     seed = base_seed + worker_id
     random.seed(seed)
     _C.manual_seed(seed)
+    np = sys.modules.get("numpy")  # seeded when the program uses it; never imported for this
     if np is not None:
         # numpy takes 32-bit seeds: spread the 64-bit one and the worker id over four words
         words = np.random.SeedSequence([worker_id, base_seed]).generate_state(4)
