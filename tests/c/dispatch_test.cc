@@ -275,6 +275,28 @@ TEST_F(DispatchTest, AddOfOtherDtypesFallsThroughToCpuNaive) {
   EXPECT_STREQ(oz_dispatch_provider(&fcall), "cpu_naive");
 }
 
+TEST_F(DispatchTest, HalfCallsRunOnFloat32KernelsAndRoundBack) {
+  // No backend registers float16 ADD: the call runs on float32 copies (so tiny's float32 kernel
+  // takes it) and the result is rounded back to float16 (dispatch/half_widen.c).
+  Owned a(Make(OZ_FLOAT32, {3}, {1.5, 2.25, 0.1}));
+  Owned h(oz_to_dtype(a, OZ_FLOAT16, false));
+  ASSERT_NE(h.t, nullptr) << oz_last_error_message();
+  const int64_t before = TinyAddCalls();
+  Owned c(oz_add(h, h, oz_make_scalar_f(1.0), nullptr));
+  ASSERT_NE(c.t, nullptr) << oz_last_error_message();
+  EXPECT_EQ(c.t->dtype, OZ_FLOAT16);
+  EXPECT_EQ(TinyAddCalls(), before + 1);
+  // 0.1 is 0.0999755859375 in float16; doubled it is exact: 0.199951171875
+  EXPECT_EQ(Values(c), (V{3.0, 4.5, 0.199951171875}));
+  Owned b(oz_to_dtype(a, OZ_BFLOAT16, false));
+  Owned m(oz_mul(b, b, nullptr));
+  ASSERT_NE(m.t, nullptr) << oz_last_error_message();
+  EXPECT_EQ(m.t->dtype, OZ_BFLOAT16);
+  // 2.25^2 = 5.0625 rounds to 5.0625 (exact in bfloat16's 8 bits); 0.1 -> 0.10009765625 in
+  // bfloat16, squared 0.0100196..., rounded to 0.010009765625
+  EXPECT_EQ(Values(m), (V{2.25, 5.0625, 0.010009765625}));
+}
+
 TEST_F(DispatchTest, DispatchCallRunsTheKernelDirectly) {
   Owned a(Make(OZ_FLOAT32, {2}, {1.5, 2.5}));
   Owned b(Make(OZ_FLOAT32, {2}, {10, 20}));
