@@ -64,6 +64,26 @@ static PyObject *f_as_tensor(PyObject *m, PyObject *const *args, Py_ssize_t narg
 
 enum { FILL_ZEROS, FILL_ONES, FILL_NONE };
 
+/* zeros/ones/empty(size, out=t): t resized to size (its dtype must be the one asked for) and
+ * filled; returns t itself. */
+static PyObject *sized_into_out(PyObject *out_obj, oz_tensor *out, int ndim, const int64_t *shape,
+                                int dtype, int fill) {
+  if (dtype >= 0 && dtype != out->dtype) {
+    PyErr_Format(PyExc_RuntimeError, "dtype %s does not match dtype of out parameter (%s)",
+                 oz_dtype_scalar_type_name(dtype), oz_dtype_scalar_type_name(out->dtype));
+    return NULL;
+  }
+  if (oz_check_inplace(out) != OZ_OK || oz_resize_(out, ndim, shape) != OZ_OK)
+    return ozpy_raise();
+  if (fill != FILL_NONE) {
+    oz_scalar v = fill == FILL_ONES ? (oz_scalar){1.0, 1} : (oz_scalar){0.0, 0};
+    if (oz_fill_(out, v) != OZ_OK)
+      return ozpy_raise();
+  }
+  oz_bump_version(out);
+  return Py_NewRef(out_obj);
+}
+
 static PyObject *sized_factory(ozpy_sig *sig, int fill, PyObject *const *args, Py_ssize_t nargs,
                                PyObject *kw) {
   bool rg = false; /* requires_grad= */
@@ -89,10 +109,8 @@ static PyObject *sized_factory(ozpy_sig *sig, int fill, PyObject *const *args, P
     PyErr_Format(PyExc_NotImplementedError, "%s(): only the strided layout is supported", fname);
     return NULL;
   }
-  if (out) {
-    PyErr_Format(PyExc_NotImplementedError, "%s(): out= is not supported yet", fname);
-    return NULL;
-  }
+  if (out) /* resized to `size` and filled in place, as torch */
+    return sized_into_out(a[1], out, ndim, shape, dtype, fill);
   if (dtype < 0)
     dtype = oz_default_dtype();
   if (fill == FILL_NONE)

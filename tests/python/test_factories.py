@@ -3,7 +3,7 @@ inference and errors."""
 import numpy as np
 import pytest
 
-from conftest import DTYPES, check, dt, mk, sample
+from conftest import DTYPES, check, dt, mk, oz, sample
 
 SHAPES = [(), (0,), (3,), (2, 3), (2, 0, 4), (1, 1, 1)]
 
@@ -196,3 +196,20 @@ def test_python_types_as_dtype(pytype):
     check(lambda T: T.full((2,), 1, dtype=pytype))
     check(lambda T: T.arange(3, dtype=pytype) if pytype is not bool else T.arange(3))
     check(lambda T: T.ones(2).to(pytype))
+
+
+@pytest.mark.parametrize("case, raises", [
+    (lambda T: T.zeros(2, 3, out=T.empty(0, dtype=T.int64)), None),
+    (lambda T: T.ones((4,), out=T.empty(7)), None),
+    (lambda T: T.empty(2, 2, out=T.ones(5)).shape, None),
+    (lambda T: T.ones(2, out=T.empty(0), dtype=T.int64), RuntimeError),
+    (lambda T: T.zeros(2, out=T.ones(2, requires_grad=True)), RuntimeError),
+])
+def test_sized_factories_out(case, raises):
+    check(case, raises=raises)
+
+
+def test_sized_factories_out_returns_out_itself():
+    T = oz()
+    o = T.empty(0, dtype=T.int64)
+    assert T.zeros(2, 3, out=o) is o and o.shape == (2, 3) and o.sum().item() == 0
