@@ -58,8 +58,8 @@ static int classify(PyObject *o, index_item *it) {
                       "tensors used as indices must be long, byte or bool tensors");
       return -1;
     }
-    PyErr_SetString(PyExc_NotImplementedError,
-                    "advanced indexing (tensors as indices) is not supported yet");
+    /* unreachable: ozpy_ix_is_advanced() sends tensor indices to ops_index_subscript.c */
+    PyErr_SetString(PyExc_RuntimeError, "internal: a tensor index reached basic indexing");
     return -1;
   }
   if (PyUnicode_Check(o) || PyBytes_Check(o)) {
@@ -82,8 +82,8 @@ static int classify(PyObject *o, index_item *it) {
     return r;
   }
   if (PySequence_Check(o)) {
-    PyErr_SetString(PyExc_NotImplementedError,
-                    "advanced indexing (lists or arrays as indices) is not supported yet");
+    /* unreachable: ozpy_ix_is_advanced() sends sequence indices to ops_index_subscript.c */
+    PyErr_SetString(PyExc_RuntimeError, "internal: a sequence index reached basic indexing");
     return -1;
   }
   ozpy_type_error(PyExc_IndexError,
