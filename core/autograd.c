@@ -49,6 +49,7 @@ void oz_autograd_release(oz_tensor *t) {
   oz_tensor_decref(m->grad);
   oz_node_decref(m->grad_fn);
   oz_tensor_decref(m->view_base);
+  oz_free_grad_hooks(m->hooks);
   free(m);
 }
 
@@ -213,6 +214,7 @@ void oz_node_decref(oz_node *n) {
       oz_tensor_decref(d->variable);
     }
     free(d->retained);
+    oz_free_grad_hooks(d->pre_hooks);
     for (int i = 0; i < d->n_inputs; i++) oz_node_decref(d->next[i].node);
     free(d);
   }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/op_support.h"
+#include "core/autograd_internal.h"
 #include "core/oz_autograd.h"
 #include "core/oz_views_grad.h"
 
@@ -245,6 +246,10 @@ static int run_backward(int n_roots, oz_tensor *const *roots, oz_tensor *const *
   while (n_ready && rc == OZ_OK) {
     task *t = &g.tasks[ready[--n_ready]];
     oz_node *n = t->node;
+    /* Tensor hooks see the summed gradient first (a leaf's, before it accumulates). */
+    const oz_autograd_meta *vm = n->variable ? n->variable->autograd : NULL;
+    rc = oz_run_grad_hooks(vm ? vm->hooks : n->pre_hooks, t->grads, n->n_outputs);
+    if (rc != OZ_OK) break;
     /* Captures for torch.autograd.grad and retain_grad() see the summed gradient. */
     for (int c = 0; c < n_caps; c++)
       if (caps[c].node == n && t->grads[caps[c].nr] && !caps[c].grad) {

@@ -7,6 +7,9 @@
 /* t's autograd state, allocated on first use; NULL (error set) when out of memory. */
 oz_autograd_meta *oz_autograd_meta_get(oz_tensor *t);
 
+/* core/autograd_hooks.c: frees a hook list (node or tensor death). */
+void oz_free_grad_hooks(oz_grad_hook *hooks);
+
 /* core/autograd_view_inplace.c */
 /* Gives a view whose storage was written since its grad_fn was made a fresh grad_fn from its
  * base's current history (AsStridedBackward0). */

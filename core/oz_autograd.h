@@ -46,6 +46,18 @@ typedef struct oz_node oz_node;
  * code with the last error set. */
 typedef int (*oz_backward_fn)(oz_node *node, oz_tensor *const *grads_out, oz_tensor **grads_in);
 
+/* A hook on the gradient of one tensor (Tensor.register_hook): it may replace *grad (dropping
+ * the old reference) and returns OZ_OK or an error code with the last error set. */
+typedef int (*oz_grad_hook_fn)(void *ctx, oz_tensor **grad);
+typedef struct oz_grad_hook {
+  oz_grad_hook_fn fn;
+  void *ctx;
+  void (*release)(void *ctx); /* frees ctx when the hook goes away (may be NULL) */
+  int64_t id;
+  int32_t output_nr;          /* which output of the node the gradient belongs to */
+  struct oz_grad_hook *next;
+} oz_grad_hook;
+
 typedef struct oz_edge {
   oz_node *node;     /* NULL: that input does not require grad */
   int32_t input_nr;  /* which output of `node` the gradient belongs to */
@@ -88,6 +100,7 @@ struct oz_node {
   /* Non-leaf outputs that asked for retain_grad(), per output (weak: cleared when they die). */
   oz_tensor **retained; /* n_outputs slots, allocated on the first retain_grad() */
   void *pyobj;        /* the Python grad_fn object, if any (borrowed; cleared on its death) */
+  oz_grad_hook *pre_hooks; /* hooks of non-leaf outputs, run on their summed gradient */
 };
 
 /* Per-tensor autograd state (oz_tensor.autograd). */
@@ -106,6 +119,7 @@ typedef struct oz_autograd_meta {
   bool view_no_grad;          /* made while grad mode was off: never rebased or regenerated */
   const char *view_multi_fn;  /* one of several views returned by this op (split, unbind, ...) */
   int32_t view_multi_index;
+  oz_grad_hook *hooks;        /* leaves: hooks run before the gradient accumulates into .grad */
 } oz_autograd_meta;
 
 /* ---- grad mode (thread-local, like PyTorch's) ---- */
@@ -170,6 +184,16 @@ int oz_node_attach(oz_node *n, oz_tensor *const *outputs, int n_outputs);
  * a view of such a leaf, or one of several views returned by one op (split, unbind, chunk).
  * Writes through other views are recorded on their base (CopySlices, see oz_node_attach). */
 int oz_check_inplace(const oz_tensor *t);
+
+/* Tensor.register_hook: fn runs, in registration order, on each gradient computed for t (before
+ * it accumulates into a leaf's .grad, or flows on from a non-leaf) and may replace it. Returns
+ * the hook's id (> 0), or -1 with RuntimeError "cannot register a hook on a tensor that doesn't
+ * require gradient". remove: false when no hook of t has that id. */
+int64_t oz_register_grad_hook(oz_tensor *t, oz_grad_hook_fn fn, void *ctx,
+                              void (*release)(void *ctx));
+bool oz_remove_grad_hook(oz_tensor *t, int64_t id);
+/* Runs the hooks of a list on grads[output_nr] (engine). */
+int oz_run_grad_hooks(const oz_grad_hook *hooks, oz_tensor **grads, int n_grads);
 
 /* Marks a write into t (in-place ops, copy_, fill_, out=): bumps its storage's version. */
 void oz_bump_version(oz_tensor *t);

@@ -374,18 +374,8 @@ static int function_node_backward(oz_node *n, oz_tensor *const *gout, oz_tensor 
   }
   PyObject *res = PyObject_CallFunctionObjArgs(callable, grads, NULL);
   Py_DECREF(grads);
-  if (!res) {
-    /* Keep the Python exception's text; the caller re-raises it as RuntimeError. */
-    PyObject *type, *value, *tb;
-    PyErr_Fetch(&type, &value, &tb);
-    PyObject *s = value ? PyObject_Str(value) : NULL;
-    const char *msg = s ? PyUnicode_AsUTF8AndSize(s, NULL) : NULL;
-    oz_set_error(OZ_ERR_RUNTIME, "%s", msg ? msg : "error in a custom Function's backward");
-    Py_XDECREF(s);
-    Py_XDECREF(type), Py_XDECREF(value), Py_XDECREF(tb);
-    PyErr_Clear();
-    return OZ_ERR_RUNTIME;
-  }
+  if (!res) /* re-raised as itself once the engine has unwound */
+    return ozpy_stash_exception("error in a custom Function's backward");
   int rc = OZ_OK;
   for (int i = 0; i < n->n_inputs && rc == OZ_OK; i++) {
     PyObject *g = PyTuple_GetItem(res, i);
@@ -446,7 +436,66 @@ static PyObject *f_function_record(PyObject *m, PyObject *args) {
   Py_RETURN_NONE;
 }
 
+/* ---------------------------------------------------------------- Tensor.register_hook */
+/* ctx: the Python callable. It gets the gradient; a Tensor it returns replaces it. */
+static int py_grad_hook(void *ctx, oz_tensor **grad) {
+  oz_tensor_incref(*grad);
+  PyObject *g = ozpy_wrap(*grad);
+  PyObject *res = g ? PyObject_CallFunctionObjArgs((PyObject *)ctx, g, NULL) : NULL;
+  Py_XDECREF(g);
+  if (!res)
+    return ozpy_stash_exception("error in a gradient hook");
+  int rc = OZ_OK;
+  if (res != Py_None) {
+    if (!ozpy_is_tensor(res)) {
+      rc = oz_set_error(OZ_ERR_TYPE, "a gradient hook must return a Tensor or None");
+    } else {
+      oz_tensor_incref(ozpy_T(res));
+      oz_tensor_decref(*grad);
+      *grad = ozpy_T(res);
+    }
+  }
+  Py_DECREF(res);
+  return rc;
+}
+
+static void py_grad_hook_release(void *ctx) {
+  PyGILState_STATE st = PyGILState_Ensure();
+  Py_DECREF((PyObject *)ctx);
+  PyGILState_Release(st);
+}
+
+/* _register_grad_hook(tensor, callable) -> hook id */
+static PyObject *f_register_grad_hook(PyObject *m, PyObject *args) {
+  (void)m;
+  PyObject *t, *fn;
+  if (!PyArg_ParseTuple(args, "OO", &t, &fn))
+    return NULL;
+  if (!ozpy_is_tensor(t) || !PyCallable_Check(fn)) {
+    PyErr_SetString(PyExc_TypeError, "_register_grad_hook(tensor, callable)");
+    return NULL;
+  }
+  int64_t id = oz_register_grad_hook(ozpy_T(t), py_grad_hook, Py_NewRef(fn), py_grad_hook_release);
+  if (id < 0) {
+    Py_DECREF(fn);
+    return ozpy_raise();
+  }
+  return PyLong_FromLongLong(id);
+}
+
+/* _remove_grad_hook(tensor, id) -> whether it was there */
+static PyObject *f_remove_grad_hook(PyObject *m, PyObject *args) {
+  (void)m;
+  PyObject *t;
+  long long id;
+  if (!PyArg_ParseTuple(args, "OL", &t, &id) || !ozpy_is_tensor(t))
+    return NULL;
+  return PyBool_FromLong(oz_remove_grad_hook(ozpy_T(t), id));
+}
+
 PyMethodDef ozpy_functions_autograd[] = {
+    {"_register_grad_hook", f_register_grad_hook, METH_VARARGS, NULL},
+    {"_remove_grad_hook", f_remove_grad_hook, METH_VARARGS, NULL},
     {"_autograd_backward", f_autograd_backward, METH_VARARGS, NULL},
     {"_autograd_grad", f_autograd_grad, METH_VARARGS, NULL},
     {"is_grad_enabled", f_is_grad_enabled, METH_NOARGS, "whether gradients are being recorded"},

@@ -68,6 +68,9 @@ extern oz_device ozpy_default_device;
 /* ---- errors (errors.c) ---- */
 /* Raises the core's last error as the matching Python exception; returns NULL. */
 PyObject *ozpy_raise(void);
+/* Inside a callback the core runs: keeps the pending Python exception for ozpy_raise to re-raise
+ * as itself, sets the core's error to its text, and returns OZ_ERR_RUNTIME. */
+int ozpy_stash_exception(const char *what);
 int ozpy_raise_int(void); /* same, returns -1 */
 /* Python exception class for an oz_status code. */
 PyObject *ozpy_exception_for(int code);

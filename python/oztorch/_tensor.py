@@ -55,6 +55,13 @@ class Tensor(_C._TensorBase):
         return (_rebuild_from_bytes, (bits.numpy().tobytes(), str(self.dtype).split(".")[-1],
                                       tuple(self.shape), self.requires_grad))
 
+    def register_hook(self, hook):
+        """Runs hook(grad) on each gradient computed for this tensor; a tensor it returns
+        replaces the gradient. Returns a handle whose remove() unregisters it."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        return _GradHookHandle(self, _C._register_grad_hook(self, hook))
+
     def __contains__(self, element):
         if isinstance(element, (Tensor, int, float, bool)):
             return bool((element == self).any())
@@ -63,6 +70,26 @@ class Tensor(_C._TensorBase):
             % type(element))
 
     __module__ = "oztorch"
+
+
+class _GradHookHandle:
+    """What Tensor.register_hook returns: remove() (also on leaving a `with` block)."""
+
+    def __init__(self, tensor, hook_id):
+        import weakref
+        self._tensor = weakref.ref(tensor)
+        self.id = hook_id
+
+    def remove(self):
+        tensor = self._tensor()
+        if tensor is not None:
+            _C._remove_grad_hook(tensor, self.id)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
 
 
 def _rebuild_from_bytes(raw, dtype_name, shape, requires_grad):

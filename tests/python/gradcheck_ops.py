@@ -1108,7 +1108,7 @@ _not_differentiable("metadata, not a value",
                     "torch.is_tensor torch.is_floating_point")
 _not_differentiable("autograd state, not an op",
                     "Tensor.backward Tensor.grad Tensor.grad_fn Tensor.requires_grad "
-                    "Tensor.requires_grad_ Tensor.retain_grad Tensor.retains_grad "
+                    "Tensor.requires_grad_ Tensor.retain_grad Tensor.retains_grad Tensor.register_hook "
                     "torch.is_grad_enabled torch.is_inference_mode_enabled")
 _not_differentiable("deleting elements: an error, as in torch", "Tensor.__delitem__")
 _not_differentiable("dtype rules, not an op",
