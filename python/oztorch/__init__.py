@@ -62,8 +62,19 @@ from . import utils  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from . import cuda  # noqa: E402,F401
 from ._threads import get_num_threads, set_num_threads  # noqa: E402,F401
-from ._composites import repeat_interleave  # noqa: E402,F401
+# Ops written in Python over the C ones (python/oztorch/_composites*.py)
+from ._composites import (allclose, isclose, meshgrid, repeat_interleave,  # noqa: E402,F401
+                          tril_indices, triu_indices)
+from ._composites import Variable as _Variable  # noqa: E402
+from ._composites_diag import diag, diag_embed, diagonal  # noqa: E402,F401
+from ._composites_hist import bincount, histc  # noqa: E402,F401
+from ._dtype_info import finfo, iinfo  # noqa: E402,F401
+from . import backends, linalg  # noqa: E402,F401
+autograd.Variable = _Variable
 Tensor.repeat_interleave = repeat_interleave
+Tensor.allclose, Tensor.isclose = allclose, isclose
+Tensor.diag, Tensor.diag_embed, Tensor.diagonal = diag, diag_embed, diagonal
+Tensor.bincount, Tensor.histc = bincount, histc
 from .storage import (BFloat16Storage, BoolStorage, ByteStorage, CharStorage,  # noqa: E402,F401
                       DoubleStorage, FloatStorage, HalfStorage, IntStorage, LongStorage,
                       ShortStorage, TypedStorage, UntypedStorage)

@@ -341,6 +341,22 @@ add("torch.topk", lambda T, x: T.topk(x, 2), In((3, 4), distinct, STRIDED))
 add("Tensor.topk", lambda T, x: x.topk(2, dim=0, largest=False), In((3, 4), distinct))
 add("torch.trace", lambda T, x: T.trace(x), In((3, 3), signed, STRIDED))
 add("Tensor.trace", lambda T, x: x.trace(), In((3, 4), signed, PERMUTED))
+add("torch.diag", lambda T, x: T.diag(x, 1), In((3, 4), signed, STRIDED))
+add("torch.diag", lambda T, x: T.diag(x, -1), In((3,), signed), variant="vector")
+add("Tensor.diag", lambda T, x: x.diag(), In((3, 3), signed, PERMUTED))
+add("torch.diag_embed", lambda T, x: T.diag_embed(x, 1), In((2, 3), signed))
+add("Tensor.diag_embed", lambda T, x: x.diag_embed(), In((2, 3), signed, PERMUTED))
+add("torch.diagonal", lambda T, x: T.diagonal(x, 0, 1, 2), In((2, 3, 3), signed))
+add("Tensor.diagonal", lambda T, x: x.diagonal(-1), In((3, 4), signed, STRIDED))
+add("torch.meshgrid", lambda T, a, b: T.stack([g * (i + 1) for i, g in enumerate(
+    T.meshgrid(a, b, indexing="ij"))]), In((3,), signed), In((2,), signed))
+add("F.interpolate", lambda T, x: F(T).interpolate(x, scale_factor=2, mode="nearest"),
+    In((1, 2, 2, 3), signed))
+add("F.interpolate", lambda T, x: F(T).interpolate(x, size=(3, 5), mode="bilinear",
+                                                   align_corners=False),
+    In((1, 1, 2, 3), signed, PERMUTED), variant="bilinear")
+add("F.interpolate", lambda T, x: F(T).interpolate(x, size=5, mode="linear", align_corners=True),
+    In((1, 2, 3), signed), variant="linear")
 add("torch.softmax", lambda T, x: T.softmax(x, 1), In((3, 4), signed, STRIDED))
 add("Tensor.softmax", lambda T, x: x.softmax(0), In((3, 4), signed, PERMUTED))
 add("torch.log_softmax", lambda T, x: T.log_softmax(x, -1), In((3, 4), signed, STRIDED))
@@ -1111,6 +1127,10 @@ _not_differentiable("autograd state, not an op",
                     "Tensor.requires_grad_ Tensor.retain_grad Tensor.retains_grad Tensor.register_hook "
                     "torch.is_grad_enabled torch.is_inference_mode_enabled")
 _not_differentiable("deleting elements: an error, as in torch", "Tensor.__delitem__")
+_not_differentiable("bool results", "torch.allclose Tensor.allclose torch.isclose Tensor.isclose")
+_not_differentiable("integer counts or indices (histc: torch defines no derivative)",
+                    "torch.bincount Tensor.bincount torch.histc Tensor.histc torch.tril_indices "
+                    "torch.triu_indices")
 _not_differentiable("dtype rules, not an op",
                     "torch.can_cast torch.promote_types torch.result_type "
                     "torch.get_default_dtype torch.set_default_dtype")

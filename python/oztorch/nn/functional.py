@@ -722,3 +722,83 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if target.is_floating_point() and loss.dtype != target.dtype:
         loss = loss.to(target.dtype)
     return loss
+
+
+# ---------------------------------------------------------------- interpolate (composites)
+
+_INTERPOLATE_DIMS = {"nearest": None, "linear": 1, "bilinear": 2}
+
+
+def _source_positions(out_size, in_size, scale, align_corners, mode):
+    """Where output index j reads from along one dimension (a float tensor of positions)."""
+    j = _C.arange(out_size, dtype=_C.float64)
+    if mode != "nearest" and align_corners:
+        step = (in_size - 1) / (out_size - 1) if out_size > 1 else 0.0
+        return j * step
+    ratio = 1.0 / scale if scale is not None else in_size / out_size
+    if mode == "nearest":
+        return j * ratio
+    return ((j + 0.5) * ratio - 0.5).clamp(min=0)
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """Resizes the spatial dims of a 3-D (N, C, W) or 4-D (N, C, H, W) input with 'nearest' or
+    (bi)linear sampling, by index_select and arithmetic so that gradients flow to the input."""
+    if mode not in _INTERPOLATE_DIMS:
+        raise NotImplementedError("Input Error: Only 3D and 4D input Tensors supported (got %dD) "
+                                  "for the modes: nearest | linear | bilinear (got %s)"
+                                  % (input.dim(), mode))
+    if mode == "nearest" and align_corners is not None:
+        raise ValueError("align_corners option can only be set with the interpolating modes: "
+                         "linear | bilinear | bicubic | trilinear")
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not supported")
+    spatial = input.dim() - 2
+    if spatial not in (1, 2) or (_INTERPOLATE_DIMS[mode] not in (None, spatial)):
+        raise NotImplementedError("Got %dD input, but %s mode needs %s input"
+                                  % (input.dim(), mode,
+                                     "%dD" % (_INTERPOLATE_DIMS[mode] + 2)
+                                     if _INTERPOLATE_DIMS[mode] else "3D or 4D"))
+    if (size is None) == (scale_factor is None):
+        raise ValueError("only one of size or scale_factor should be defined" if size is not None
+                         else "either size or scale_factor should be defined")
+    in_sizes = list(input.shape[2:])
+    scales = [None] * spatial
+    if size is not None:
+        sizes = list(size) if isinstance(size, (list, tuple)) else [size] * spatial
+        if len(sizes) != spatial:
+            raise ValueError("Input and output must have the same number of spatial dimensions, "
+                             "but got input with spatial dimensions of %s and output size of %s. "
+                             "Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+                             "output size in (o1, o2, ...,oK) format." % (in_sizes, sizes))
+    else:
+        factors = (list(scale_factor) if isinstance(scale_factor, (list, tuple))
+                   else [scale_factor] * spatial)
+        if len(factors) != spatial:
+            raise ValueError("Input and scale_factor must have the same number of spatial "
+                             "dimensions, but got input with spatial dimensions of %s and "
+                             "scale_factor of shape %s. Please provide input tensor in (N, C, "
+                             "d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format."
+                             % (in_sizes, factors))
+        sizes = [int(n * f) for n, f in zip(in_sizes, factors)]  # floor: both positive
+        if not recompute_scale_factor:
+            scales = [float(f) for f in factors]
+    if any(s <= 0 for s in sizes):
+        raise RuntimeError("Input and output sizes should be greater than 0, but got input (%s) "
+                           "and output (%s)" % (", ".join(map(str, in_sizes)),
+                                                ", ".join(map(str, sizes))))
+    out = input
+    for axis, (n_out, n_in, scale) in enumerate(zip(sizes, in_sizes, scales)):
+        dim = axis + 2
+        src = _source_positions(n_out, n_in, scale, align_corners, mode)
+        low = src.floor().to(_C.int64).clamp(max=n_in - 1)
+        if mode == "nearest":
+            out = out.index_select(dim, low)
+            continue
+        high = (low + 1).clamp(max=n_in - 1)
+        shape = [1] * input.dim()
+        shape[dim] = n_out
+        weight = (src - low.to(_C.float64)).to(input.dtype).reshape(shape)
+        out = out.index_select(dim, low) * (1 - weight) + out.index_select(dim, high) * weight
+    return out
