@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+import torch
 
 from conftest import check, mk, oz, sample
 
@@ -375,3 +376,19 @@ def test_interpolate_errors():
     check(lambda T: F(T).interpolate(x3(T), size=2, mode="bilinear"), raises=NotImplementedError)
     check(lambda T: F(T).interpolate(T.ones(1, 1, 2, 2), size=2, mode="linear"),
           raises=NotImplementedError)
+
+
+@pytest.mark.parametrize("make", [
+    lambda nn: nn.Upsample(scale_factor=2),
+    lambda nn: nn.Upsample(size=(3, 5), mode="bilinear", align_corners=True),
+    lambda nn: nn.Upsample(scale_factor=(2, 1.5), mode="bilinear"),
+    lambda nn: nn.UpsamplingNearest2d(scale_factor=2),
+    lambda nn: nn.UpsamplingBilinear2d(size=4),
+])
+def test_upsample_modules(make):
+    x = np.linspace(-1, 1, 12).reshape(1, 2, 2, 3)
+    ref_m, got_m = make(torch.nn), make(oz().nn)
+    assert repr(got_m) == repr(ref_m)
+    ref = ref_m(torch.tensor(x))
+    got = got_m(oz().tensor(x))
+    np.testing.assert_allclose(got.numpy(), ref.numpy(), rtol=1e-12, atol=1e-12)
