@@ -32,6 +32,21 @@ def add_arguments(parser):
     return parser
 
 
+def parse_step_args(doc, *, steps, samples, lr, optimizer, samples_help):
+    """The options of the small full-batch examples (--steps --samples --lr --seed, plus the
+    framework's), parsed and checked."""
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    p.add_argument("--steps", type=int, default=steps, help="%s steps (%%(default)s)" % optimizer)
+    p.add_argument("--samples", type=int, default=samples, help=samples_help + " (%(default)s)")
+    p.add_argument("--lr", type=float, default=lr, help="learning rate (%(default)s)")
+    p.add_argument("--seed", type=int, default=0, help="torch.manual_seed (%(default)s)")
+    add_arguments(p)
+    args = p.parse_args()
+    if args.steps < 1 or args.samples < 1:
+        p.error("--steps and --samples must be at least 1")
+    return args
+
+
 def _default_framework():
     return os.environ.get(FRAMEWORK_ENV) or "oztorch"
 

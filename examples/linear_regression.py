@@ -6,7 +6,6 @@
 
 Prints the loss every tenth of the steps, then the learned weight and bias (close to 2 and 1).
 """
-import argparse
 import sys
 
 import _framework
@@ -24,16 +23,8 @@ def make_data(samples):
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--steps", type=int, default=200, help="SGD steps (%(default)s)")
-    p.add_argument("--samples", type=int, default=100, help="data points (%(default)s)")
-    p.add_argument("--lr", type=float, default=0.1, help="learning rate (%(default)s)")
-    p.add_argument("--seed", type=int, default=0, help="torch.manual_seed (%(default)s)")
-    _framework.add_arguments(p)
-    args = p.parse_args()
-    if args.steps < 1 or args.samples < 1:
-        p.error("--steps and --samples must be at least 1")
-    return args
+    return _framework.parse_step_args(__doc__, steps=200, samples=100, lr=0.1, optimizer="SGD",
+                                      samples_help="data points")
 
 
 def main():

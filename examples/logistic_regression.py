@@ -7,7 +7,6 @@
 Class 0 is centred at (-1, -1), class 1 at (1, 1), both with unit variance. Prints the loss every
 tenth of the steps, then the training accuracy (about 92%: the blobs overlap).
 """
-import argparse
 import sys
 
 import _framework
@@ -27,16 +26,8 @@ def make_data(samples):
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--steps", type=int, default=200, help="SGD steps (%(default)s)")
-    p.add_argument("--samples", type=int, default=200, help="points per class (%(default)s)")
-    p.add_argument("--lr", type=float, default=0.5, help="learning rate (%(default)s)")
-    p.add_argument("--seed", type=int, default=0, help="torch.manual_seed (%(default)s)")
-    _framework.add_arguments(p)
-    args = p.parse_args()
-    if args.steps < 1 or args.samples < 1:
-        p.error("--steps and --samples must be at least 1")
-    return args
+    return _framework.parse_step_args(__doc__, steps=200, samples=200, lr=0.5, optimizer="SGD",
+                                      samples_help="points per class")
 
 
 def main():

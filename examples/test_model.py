@@ -8,7 +8,6 @@ It learns a fixed random non-linear function of 8 inputs (a "teacher" network wi
 shape, so a perfect fit exists) from synthetic data, with Adam and MSELoss, printing the loss
 every tenth of the steps.
 """
-import argparse
 import sys
 
 import _framework
@@ -40,16 +39,8 @@ def make_data(samples, inputs):
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--steps", type=int, default=300, help="Adam steps (%(default)s)")
-    p.add_argument("--samples", type=int, default=256, help="training examples (%(default)s)")
-    p.add_argument("--lr", type=float, default=0.01, help="learning rate (%(default)s)")
-    p.add_argument("--seed", type=int, default=0, help="torch.manual_seed (%(default)s)")
-    _framework.add_arguments(p)
-    args = p.parse_args()
-    if args.steps < 1 or args.samples < 1:
-        p.error("--steps and --samples must be at least 1")
-    return args
+    return _framework.parse_step_args(__doc__, steps=300, samples=256, lr=0.01, optimizer="Adam",
+                                      samples_help="training examples")
 
 
 def main():
