@@ -15,6 +15,7 @@ from ... import _C
 from ...autograd.grad_mode import no_grad
 from ...utils.hooks import RemovableHandle
 from ..parameter import Buffer, Parameter
+from ._backward_hooks import BackwardHookCall
 
 __all__ = ["Module"]
 
@@ -365,7 +366,36 @@ class Module:
             self._forward_hooks.move_to_end(handle.id, last=False)
         return handle
 
+    def register_full_backward_hook(self, hook, prepend=False):
+        """hook(module, grad_input, grad_output) -> None or a new grad_input, run when the
+        gradients of the module's positional tensor inputs are computed."""
+        return self._register_backward_hook(self._backward_hooks, hook, prepend)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """hook(module, grad_output) -> None or a new grad_output, run before grad_input is
+        computed."""
+        return self._register_backward_hook(self._backward_pre_hooks, hook, prepend)
+
+    def _register_backward_hook(self, table, hook, prepend):
+        if self._is_full_backward_hook is False:
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
+                               "on a single Module. Please use only one of them.")
+        self._is_full_backward_hook = True
+        handle = RemovableHandle(table)
+        table[handle.id] = hook
+        if prepend:
+            table.move_to_end(handle.id, last=False)
+        return handle
+
     def _call_impl(self, *args, **kwargs):
+        if self._backward_hooks or self._backward_pre_hooks:
+            backward = BackwardHookCall(self, lambda: list(self._backward_pre_hooks.values()),
+                                        lambda: list(self._backward_hooks.values()))
+            args = backward.wrap_inputs(args)
+            return backward.wrap_outputs(self._call_with_forward_hooks(*args, **kwargs))
+        return self._call_with_forward_hooks(*args, **kwargs)
+
+    def _call_with_forward_hooks(self, *args, **kwargs):
         forward_call = self.forward
         if not (self._forward_hooks or self._forward_pre_hooks or _global_forward_hooks
                 or _global_forward_pre_hooks):
