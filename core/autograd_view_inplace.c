@@ -57,27 +57,28 @@ static int64_t extent(int ndim, const int64_t *shape, const int64_t *strides, in
   return end;
 }
 
-/* A zero tensor laid out like the base (its strides) in fresh memory, and in *window the view's
- * part of it. */
-static oz_tensor *zero_base(const view_geometry *g, int dtype, oz_device device,
-                            oz_tensor **window) {
+/* A tensor laid out like the base (its strides) in fresh memory, holding `src` (a gradient of
+ * the base's shape) or zeros when src is NULL, and in *window the view's part of it. */
+static oz_tensor *base_layout(const view_geometry *g, const oz_tensor *src, int dtype,
+                              oz_device device, oz_tensor **window) {
   *window = NULL;
-  int64_t n = extent(g->base_ndim, g->base_shape, g->base_strides, 0);
-  int64_t nv = extent(g->view_ndim, g->view_shape, g->view_strides, g->view_offset);
-  if (nv > n) n = nv;
+  const int64_t nb = extent(g->base_ndim, g->base_shape, g->base_strides, 0);
+  const int64_t nv = extent(g->view_ndim, g->view_shape, g->view_strides, g->view_offset);
+  int64_t n = nv > nb ? nv : nb;
   oz_tensor *flat = oz_empty(1, &n, dtype, device);
   if (!flat) return NULL;
-  oz_tensor *base = NULL;
-  if (oz_fill_(flat, oz_make_scalar_i(0)) == OZ_OK) {
-    base = oz_tensor_over(flat->storage, 0, dtype, g->base_ndim, g->base_shape, g->base_strides);
+  oz_tensor *base =
+      oz_tensor_over(flat->storage, 0, dtype, g->base_ndim, g->base_shape, g->base_strides);
+  int rc = base ? OZ_OK : oz_last_error_code();
+  /* zeros unless src covers every element the window can read */
+  if (rc == OZ_OK && (!src || nv > nb)) rc = oz_fill_(flat, oz_make_scalar_i(0));
+  if (rc == OZ_OK && src) rc = oz_copy_(base, src);
+  if (rc == OZ_OK)
     *window = oz_tensor_over(flat->storage, g->view_offset, dtype, g->view_ndim, g->view_shape,
                              g->view_strides);
-  }
   oz_tensor_decref(flat);
-  if (!base || !*window) {
+  if (!*window) {
     oz_tensor_decref(base);
-    oz_tensor_decref(*window);
-    *window = NULL;
     return NULL;
   }
   return base;
@@ -86,7 +87,8 @@ static oz_tensor *zero_base(const view_geometry *g, int dtype, oz_device device,
 /* ---------------------------------------------------------------- AsStridedBackward0 */
 static int as_strided_backward(oz_node *n, oz_tensor *const *gout, oz_tensor **gin) {
   oz_tensor *window;
-  oz_tensor *base = zero_base(n->extra, gout[0]->dtype, oz_tensor_device(gout[0]), &window);
+  oz_tensor *base =
+      base_layout(n->extra, NULL, gout[0]->dtype, oz_tensor_device(gout[0]), &window);
   if (!base) return oz_last_error_code();
   int rc = oz_copy_(window, gout[0]);
   oz_tensor_decref(window);
@@ -120,12 +122,10 @@ void oz_view_refresh(oz_tensor *view) {
 static int copy_slices_backward(oz_node *n, oz_tensor *const *gout, oz_tensor **gin) {
   const view_geometry *g = n->extra;
   oz_tensor *window;
-  oz_tensor *base = zero_base(g, gout[0]->dtype, oz_tensor_device(gout[0]), &window);
+  oz_tensor *base = base_layout(g, gout[0], gout[0]->dtype, oz_tensor_device(gout[0]), &window);
   if (!base) return oz_last_error_code();
-  oz_tensor *grad_view = NULL;
-  int rc = oz_copy_(base, gout[0]);
-  if (rc == OZ_OK) grad_view = oz_clone(window);
-  if (!grad_view) rc = oz_last_error_code();
+  oz_tensor *grad_view = oz_clone(window);
+  int rc = grad_view ? OZ_OK : oz_last_error_code();
   if (rc == OZ_OK) rc = oz_fill_(window, oz_make_scalar_i(0));
   oz_tensor *fn_gin[OZ_NODE_MAX_INPUTS] = {0};
   if (rc == OZ_OK) rc = g->fn->backward(g->fn, &grad_view, fn_gin);

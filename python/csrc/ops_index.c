@@ -377,25 +377,32 @@ PyObject *ozpy_ix_flip_m(PyObject *self, PyObject *const *args, Py_ssize_t nargs
   return ozpy_wrap(oz_flip(ozpy_T(self), n, dims));
 }
 
-/* torch.flip(input, dims): dims must be a sequence (an int is a TypeError, unlike the method). */
-PyObject *ozpy_ix_flip_f(PyObject *m, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
-  (void)m;
-  static ozpy_sig sig = OZPY_SIG("flip", 2, 2, "input", "dims");
+/* The functions torch.<fname>(input, dims): dims must be a sequence (an int is a TypeError,
+ * unlike the methods, which take *dims). 0, or -1 with the Python error set. */
+static int parse_input_dims(ozpy_sig *sig, PyObject *const *args, Py_ssize_t nargs, PyObject *kw,
+                            oz_tensor **x, int64_t *dims, int *n) {
   PyObject *a[2];
-  oz_tensor *x;
-  int64_t dims[OZPY_MAX_LIST];
-  int n;
-  if (ozpy_parse(&sig, args, nargs, kw, a) < 0 || ozpy_arg_tensor("flip", "input", 1, a[0], &x) < 0)
-    return NULL;
+  const char *fname = sig->fname;
+  if (ozpy_parse(sig, args, nargs, kw, a) < 0 || ozpy_arg_tensor(fname, "input", 1, a[0], x) < 0)
+    return -1;
   if (PyLong_Check(a[1]) || !PySequence_Check(a[1]) || ozpy_is_tensor(a[1])) {
     PyObject *name = ozpy_type_name(a[1]);
     if (name)
-      PyErr_Format(PyExc_TypeError, "flip(): argument 'dims' (position 2) must be tuple of ints, "
-                   "not %U", name);
+      PyErr_Format(PyExc_TypeError, "%s(): argument 'dims' (position 2) must be tuple of ints, "
+                   "not %U", fname, name);
     Py_XDECREF(name);
-    return NULL;
+    return -1;
   }
-  if (ozpy_arg_int_list("flip", "dims", 2, a[1], dims, &n) < 0) return NULL;
+  return ozpy_arg_int_list(fname, "dims", 2, a[1], dims, n);
+}
+
+PyObject *ozpy_ix_flip_f(PyObject *m, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
+  (void)m;
+  static ozpy_sig sig = OZPY_SIG("flip", 2, 2, "input", "dims");
+  oz_tensor *x;
+  int64_t dims[OZPY_MAX_LIST];
+  int n;
+  if (parse_input_dims(&sig, args, nargs, kw, &x, dims, &n) < 0) return NULL;
   return ozpy_wrap(oz_flip(x, n, dims));
 }
 
@@ -427,25 +434,13 @@ static ix_binding ixb_flipud = {.fsig = OZPY_SIG("flipud", 1, 1, "input"),
                                 .msig = OZPY_SIG("flipud", 0, 0, NULL),
                                 .impl = flip_lr_ud_impl};
 
-/* torch.tile(input, dims): dims a sequence (an int is a TypeError); Tensor.tile(*dims). */
 static PyObject *f_tile(PyObject *m, PyObject *const *args, Py_ssize_t nargs, PyObject *kw) {
   (void)m;
   static ozpy_sig sig = OZPY_SIG("tile", 2, 2, "input", "dims");
-  PyObject *a[2];
   oz_tensor *x;
   int64_t dims[OZPY_MAX_LIST];
   int n;
-  if (ozpy_parse(&sig, args, nargs, kw, a) < 0 || ozpy_arg_tensor("tile", "input", 1, a[0], &x) < 0)
-    return NULL;
-  if (PyLong_Check(a[1]) || !PySequence_Check(a[1]) || ozpy_is_tensor(a[1])) {
-    PyObject *name = ozpy_type_name(a[1]);
-    if (name)
-      PyErr_Format(PyExc_TypeError, "tile(): argument 'dims' (position 2) must be tuple of ints, "
-                   "not %U", name);
-    Py_XDECREF(name);
-    return NULL;
-  }
-  if (ozpy_arg_int_list("tile", "dims", 2, a[1], dims, &n) < 0) return NULL;
+  if (parse_input_dims(&sig, args, nargs, kw, &x, dims, &n) < 0) return NULL;
   return ozpy_wrap(oz_tile(x, n, dims));
 }
 
