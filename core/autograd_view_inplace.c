@@ -175,6 +175,9 @@ int oz_view_inplace_rebase(oz_tensor *view, oz_node *fn) {
 /* ---------------------------------------------------------------- marking and checks */
 static void mark(oz_tensor *view, const oz_tensor *base, const char *multi_fn, int index) {
   if (oz_inference_mode() || view == base) return;
+  /* Under no_grad only a view of a tensor that requires grad needs a record (to refuse its
+   * in-place use later with grad on): others would cost an allocation on a hot path for nothing. */
+  if (!oz_grad_enabled() && !oz_requires_grad(base)) return;
   oz_autograd_meta *bm = base->autograd;
   oz_tensor *root = bm && bm->view_base ? bm->view_base : (oz_tensor *)base;
   oz_autograd_meta *m = oz_autograd_meta_get(view);
